@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "ensemble",
+  products: [
+    .executable(name: "ensemble", targets: ["ensemble"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // MARK: - C shims (declarations only)
+    .systemLibrary(
+      name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(
+      name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+    // MARK: - Library
+    .target(name: "HDF5", dependencies: ["CHDF5"]),
+    .target(name: "JSON"),
+    .target(name: "Graph", dependencies: ["CBLAS"]),
+    .target(name: "Keras", dependencies: ["HDF5", "JSON", "Graph"]),
+    .target(name: "Merge", dependencies: ["Keras", "Graph"]),
+    .target(name: "TensorIO", dependencies: ["Graph", "JSON"]),
+
+    // MARK: - CLI
+    .executableTarget(
+      name: "ensemble",
+      dependencies: [
+        "Keras", "Merge", "TensorIO", "JSON",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Tests
+    .target(name: "_TestSupport", dependencies: ["Graph", "TensorIO"], path: "Tests/_TestSupport"),
+    .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "_TestSupport"]),
+    .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+    .testTarget(name: "GraphTests", dependencies: ["Graph", "_TestSupport"]),
+    .testTarget(name: "TensorIOTests", dependencies: ["TensorIO", "_TestSupport"]),
+    .testTarget(name: "KerasTests", dependencies: ["Keras", "TensorIO", "_TestSupport"]),
+    .testTarget(name: "MergeTests", dependencies: ["Merge", "Keras", "TensorIO", "_TestSupport"]),
+    .testTarget(name: "EnsembleCLITests", dependencies: ["_TestSupport"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,42 @@
+/// Runs one operation on concrete buffers: the switch from `Op` to its kernel.
+extension Op {
+  func run(
+    _ inputs: [UnsafePointer<Float>], _ inShapes: [[Int]], _ outputs: [UnsafeMutablePointer<Float>],
+    _ outShapes: [[Int]]
+  ) throws {
+    let x = inputs.first, y = outputs[0], shape = inShapes.first ?? []
+    let count = shape.reduce(1, *)
+    switch self {
+    case .input:
+      break
+    case .dense(let op):
+      MatMul.dense(op, x!, y, rows: count / op.inputs)
+    case .activation(let activation):
+      Elementwise.apply(activation, x!, y, count: count)
+    case .softmax(let axis, let log):
+      Normalization.softmax(x!, y, shape: shape, axis: axis < 0 ? axis + shape.count : axis, log: log)
+    case .scaleShift(let op):
+      Normalization.scaleShift(op, x!, y, shape: shape, axis: op.axis < 0 ? op.axis + shape.count : op.axis)
+    case .layerNorm(let op):
+      Normalization.layerNorm(op, x!, y, shape: shape)
+    case .prelu(let alpha, let alphaShape):
+      let offsets = Broadcast.sourceOffsets(alphaShape, Array(shape.dropFirst()))
+      for i in 0..<count {
+        let value = x![i]
+        y[i] = value > 0 ? value : alpha[offsets[i % offsets.count]] * value
+      }
+    case .reshape, .identity:
+      y.update(from: x!, count: count)
+    case .transpose(let perm):
+      Layout.transpose(x!, y, shape: shape, perm: perm)
+    case .repeatVector(let times):
+      Layout.repeatVector(x!, y, batch: shape[0], width: shape[1], times: times)
+    case .merge(let kind):
+      Broadcast.merge(kind, inputs, shapes: inShapes, y, outShape: outShapes[0])
+    case .concat(let axis):
+      Layout.concat(inputs, shapes: inShapes, y, axis: axis < 0 ? axis + shape.count : axis)
+    case .embedding(let op):
+      try Layout.embedding(op, x!, y, count: count)
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import CBLAS
+
+/// The only file that calls BLAS: matrix products for Dense (and later convolutions).
+enum MatMul {
+  /// `C[m×n] = A[m×k]·B[k×n] (+ C when accumulate)`, all row-major.
+  static func multiply(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+    m: Int, k: Int, n: Int, accumulate: Bool = false, transposeB: Bool = false
+  ) {
+    guard m > 0, n > 0 else { return }
+    guard k > 0 else {
+      if !accumulate { c.update(repeating: 0, count: m * n) }
+      return
+    }
+    cblas_sgemm(
+      CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(transposeB ? k : n),
+      accumulate ? 1 : 0, c, Int32(n))
+  }
+
+  /// `y = x·kernel + bias` for every row of x: the bias is copied into each output row and
+  /// one sgemm over the whole batch accumulates onto it.
+  static func dense(_ op: Dense, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int) {
+    if let bias = op.bias {
+      bias.withUnsafeBufferPointer { b in
+        for row in 0..<rows { (y + row * op.units).update(from: b.baseAddress!, count: op.units) }
+      }
+    }
+    op.kernel.withUnsafeBufferPointer { w in
+      multiply(x, w.baseAddress!, y, m: rows, k: op.inputs, n: op.units, accumulate: op.bias != nil)
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Kernels that work along one axis: softmax, per-channel scale and shift, layer norm.
+enum Normalization {
+  /// Splits `shape` around `axis` into (outer, length, inner) counts.
+  static func split(_ shape: [Int], axis: Int) -> (outer: Int, length: Int, inner: Int) {
+    (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
+  }
+
+  /// `y = exp(x − max)/Σexp(x − max)` along the axis, or its log.
+  static func softmax(
+    _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, shape: [Int], axis: Int, log: Bool
+  ) {
+    let (outer, length, inner) = split(shape, axis: axis)
+    for o in 0..<outer {
+      for i in 0..<inner {
+        let base = o * length * inner + i
+        var peak = -Float.infinity
+        for l in 0..<length { peak = max(peak, x[base + l * inner]) }
+        var total: Float = 0
+        for l in 0..<length {
+          let e = Foundation.exp(x[base + l * inner] - peak)
+          y[base + l * inner] = e
+          total += e
+        }
+        if log {
+          let logTotal = Foundation.log(total)
+          for l in 0..<length { y[base + l * inner] = x[base + l * inner] - peak - logTotal }
+        } else {
+          for l in 0..<length { y[base + l * inner] /= total }
+        }
+      }
+    }
+  }
+
+  /// `y = x·scale[c] + shift[c]` with c the index along the axis.
+  static func scaleShift(
+    _ op: ScaleShift, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, shape: [Int], axis: Int
+  ) {
+    if op.scale.count == 1 {
+      let (a, b) = (op.scale[0], op.shift[0])
+      for i in 0..<shape.reduce(1, *) { y[i] = x[i] * a + b }
+      return
+    }
+    let (outer, length, inner) = split(shape, axis: axis)
+    for o in 0..<outer {
+      for l in 0..<length {
+        let (a, b) = (op.scale[l], op.shift[l])
+        let base = (o * length + l) * inner
+        for i in 0..<inner { y[base + i] = x[base + i] * a + b }
+      }
+    }
+  }
+
+  /// Layer norm over the trailing `op.axes` dimensions, with the biased variance.
+  static func layerNorm(
+    _ op: LayerNorm, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, shape: [Int]
+  ) {
+    let size = shape.suffix(op.axes).reduce(1, *)
+    let rows = shape.reduce(1, *) / max(size, 1)
+    for r in 0..<rows {
+      let row = x + r * size, out = y + r * size
+      var mean: Double = 0
+      for i in 0..<size { mean += Double(row[i]) }
+      mean /= Double(size)
+      var variance: Double = 0
+      for i in 0..<size { variance += (Double(row[i]) - mean) * (Double(row[i]) - mean) }
+      variance /= Double(size)
+      let inverse = Float(1 / (variance + Double(op.epsilon)).squareRoot())
+      for i in 0..<size {
+        var value = (row[i] - Float(mean)) * inverse
+        if let gamma = op.gamma { value *= gamma[i] }
+        if let beta = op.beta { value += beta[i] }
+        out[i] = value
+      }
+    }
+  }
+}

@@ -1,0 +1,114 @@
+/// Every operation the engine knows. A closed enum, switched over with no `default:`, so a new
+/// case shows up as compiler errors in shape inference and the kernels.
+public enum Op {
+  /// Graph input number `index`.
+  case input(index: Int)
+  /// `x·kernel + bias` over the last axis.
+  case dense(Dense)
+  /// An element-wise function.
+  case activation(Activation)
+  /// `softmax(x)` (or its log) along `axis`, max-subtracted.
+  case softmax(axis: Int, log: Bool)
+  /// `x·scale[c] + shift[c]` along `axis`; one-element arrays apply to every element.
+  /// BatchNormalization and Rescaling both fold into this.
+  case scaleShift(ScaleShift)
+  /// `(x − mean)/sqrt(var + ε)·gamma + beta` over the trailing `axes` count of dimensions.
+  case layerNorm(LayerNorm)
+  /// `max(0,x) + alpha·min(0,x)`, alpha broadcast against the features.
+  case prelu(alpha: [Float], alphaShape: [Int])
+  /// C-order reshape of the features to `target` (one entry may be −1).
+  case reshape(target: [Int])
+  /// Axis permutation of the whole tensor, batch included (`perm[0] == 0`).
+  case transpose(perm: [Int])
+  /// `(batch, n)` → `(batch, times, n)`.
+  case repeatVector(times: Int)
+  /// Element-wise merge of two or more tensors, with numpy broadcasting.
+  case merge(MergeKind)
+  /// Concatenation along `axis`.
+  case concat(axis: Int)
+  /// `table[ids]`: integer ids (stored as floats) to rows of the table.
+  case embedding(Embedding)
+  /// The input unchanged (Dropout, noise layers at inference).
+  case identity
+
+  /// A short name for messages.
+  public var name: String {
+    switch self {
+    case .input: return "Input"
+    case .dense: return "Dense"
+    case .activation(let activation): return "Activation(\(activation))"
+    case .softmax(_, let log): return log ? "LogSoftmax" : "Softmax"
+    case .scaleShift: return "ScaleShift"
+    case .layerNorm: return "LayerNorm"
+    case .prelu: return "PReLU"
+    case .reshape: return "Reshape"
+    case .transpose: return "Transpose"
+    case .repeatVector: return "RepeatVector"
+    case .merge(let kind): return kind.rawValue.capitalized
+    case .concat: return "Concatenate"
+    case .embedding: return "Embedding"
+    case .identity: return "Identity"
+    }
+  }
+}
+
+/// A fully connected layer's weights, kernel in Keras's `[inputs, units]` layout.
+public struct Dense {
+  public let kernel: [Float]
+  public let bias: [Float]?
+  public let inputs: Int
+  public let units: Int
+
+  public init(kernel: [Float], bias: [Float]?, inputs: Int, units: Int) {
+    self.kernel = kernel
+    self.bias = bias
+    self.inputs = inputs
+    self.units = units
+  }
+}
+
+/// A per-channel affine map along one axis.
+public struct ScaleShift {
+  public let axis: Int
+  public let scale: [Float]
+  public let shift: [Float]
+
+  public init(axis: Int, scale: [Float], shift: [Float]) {
+    self.axis = axis
+    self.scale = scale
+    self.shift = shift
+  }
+}
+
+/// Layer normalisation over the trailing `axes` dimensions.
+public struct LayerNorm {
+  public let axes: Int
+  public let gamma: [Float]?
+  public let beta: [Float]?
+  public let epsilon: Float
+
+  public init(axes: Int, gamma: [Float]?, beta: [Float]?, epsilon: Float) {
+    self.axes = axes
+    self.gamma = gamma
+    self.beta = beta
+    self.epsilon = epsilon
+  }
+}
+
+/// An embedding table `[vocabulary, width]`.
+public struct Embedding {
+  public let table: [Float]
+  public let vocabulary: Int
+  public let width: Int
+
+  public init(table: [Float], vocabulary: Int, width: Int) {
+    self.table = table
+    self.vocabulary = vocabulary
+    self.width = width
+  }
+}
+
+/// How `Op.merge` combines its inputs element by element.
+public enum MergeKind: String, CaseIterable {
+  case add, subtract, multiply, average, maximum, minimum
+}

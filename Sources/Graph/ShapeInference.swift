@@ -1,0 +1,130 @@
+/// Output shapes from input shapes for every operation. The same rules serve at build time
+/// (with unknown `nil` dimensions) and at run time (all dimensions known).
+extension Op {
+  public func outputShapes(_ inputs: [Shape]) throws -> [Shape] {
+    switch self {
+    case .input:
+      throw GraphError.invalid("an input is added with Graph.input")
+    case .dense(let dense):
+      let x = try single(inputs)
+      guard x.rank >= 2, x.dims.last == dense.inputs else {
+        throw GraphError.shapeMismatch(
+          op: name, shapes: inputs, reason: "expected last dimension \(dense.inputs)")
+      }
+      return [Shape(x.dims.dropLast() + [dense.units])]
+    case .activation, .identity:
+      return [try single(inputs)]
+    case .softmax(let axis, _):
+      let x = try single(inputs)
+      _ = try x.axis(axis)
+      return [x]
+    case .scaleShift(let op):
+      let x = try single(inputs)
+      let axis = try x.axis(op.axis)
+      if op.scale.count > 1, let length = x.dims[axis], length != op.scale.count {
+        throw GraphError.shapeMismatch(
+          op: name, shapes: inputs, reason: "expected \(op.scale.count) channels on axis \(axis)")
+      }
+      return [x]
+    case .layerNorm(let op):
+      let x = try single(inputs)
+      guard op.axes < x.rank else {
+        throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "too few dimensions")
+      }
+      return [x]
+    case .prelu(_, let alphaShape):
+      let x = try single(inputs)
+      guard alphaShape.count == x.rank - 1 else {
+        throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "alpha shape \(alphaShape)")
+      }
+      return [x]
+    case .reshape(let target):
+      return [try reshape(single(inputs), target)]
+    case .transpose(let perm):
+      let x = try single(inputs)
+      guard perm.sorted() == Array(0..<x.rank), perm.first == 0 else {
+        throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "bad permutation \(perm)")
+      }
+      return [Shape(perm.map { x.dims[$0] })]
+    case .repeatVector(let times):
+      let x = try single(inputs)
+      guard x.rank == 2 else {
+        throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "expected (batch, features)")
+      }
+      return [Shape([x.dims[0], times, x.dims[1]])]
+    case .merge(let kind):
+      return [try mergeShape(kind, inputs)]
+    case .concat(let axis):
+      return [try concatShape(axis, inputs)]
+    case .embedding(let op):
+      let x = try single(inputs)
+      return [Shape(x.dims + [op.width])]
+    }
+  }
+
+  private func single(_ inputs: [Shape]) throws -> Shape {
+    guard inputs.count == 1 else {
+      throw GraphError.invalid("\(name) takes one input, got \(inputs.count)")
+    }
+    return inputs[0]
+  }
+
+  private func reshape(_ x: Shape, _ target: [Int]) throws -> Shape {
+    let known = target.filter { $0 != -1 }.reduce(1, *)
+    let unknowns = target.filter { $0 == -1 }.count
+    guard unknowns <= 1, known > 0 else {
+      throw GraphError.shapeMismatch(op: name, shapes: [x], reason: "bad target shape \(target)")
+    }
+    guard let total = Shape(x.features).count else {
+      guard unknowns == 0 else { return Shape([x.dims[0]] + target.map { $0 == -1 ? nil : $0 }) }
+      return Shape([x.dims[0]] + target)
+    }
+    guard total % known == 0, unknowns == 1 || total == known else {
+      throw GraphError.shapeMismatch(
+        op: name, shapes: [x], reason: "\(total) values do not fit target shape \(target)")
+    }
+    return Shape([x.dims[0]] + target.map { $0 == -1 ? total / known : $0 })
+  }
+
+  private func mergeShape(_ kind: MergeKind, _ inputs: [Shape]) throws -> Shape {
+    guard inputs.count >= 2 else {
+      throw GraphError.invalid("\(name) needs at least two inputs, got \(inputs.count)")
+    }
+    if kind == .subtract, inputs.count != 2 {
+      throw GraphError.invalid("Subtract takes exactly two inputs, got \(inputs.count)")
+    }
+    guard Set(inputs.map(\.rank)).count == 1 else {
+      throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "ranks differ")
+    }
+    let dims = try (0..<inputs[0].rank).map { axis -> Int? in
+      let known = Set(inputs.compactMap { $0.dims[axis] }.filter { $0 != 1 })
+      guard known.count <= 1 else {
+        throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "dimension \(axis) differs")
+      }
+      if let size = known.first { return size }
+      return inputs.allSatisfy { $0.dims[axis] == 1 } ? 1 : nil
+    }
+    return Shape(dims)
+  }
+
+  private func concatShape(_ axis: Int, _ inputs: [Shape]) throws -> Shape {
+    guard inputs.count >= 1, Set(inputs.map(\.rank)).count == 1 else {
+      throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "ranks differ")
+    }
+    let resolved = try inputs[0].axis(axis)
+    var dims = inputs[0].dims
+    dims[resolved] = inputs.reduce(Int?(0)) { total, shape in
+      total.flatMap { t in shape.dims[resolved].map { t + $0 } }
+    }
+    for shape in inputs.dropFirst() {
+      for (index, dim) in shape.dims.enumerated() where index != resolved && index != 0 {
+        guard dim == inputs[0].dims[index] else {
+          throw GraphError.shapeMismatch(
+            op: name, shapes: inputs,
+            reason: "dimension \(index) differs, and only axis \(resolved) may")
+        }
+      }
+    }
+    return Shape(dims)
+  }
+}

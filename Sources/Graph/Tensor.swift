@@ -1,0 +1,25 @@
+/// A dense float32 array in C order, batch first: what goes into and comes out of a graph.
+public struct Tensor: Equatable {
+  public var shape: [Int]
+  public var data: [Float]
+
+  public init(shape: [Int], data: [Float]) {
+    precondition(shape.reduce(1, *) == data.count, "shape \(shape) does not hold \(data.count) values")
+    self.shape = shape
+    self.data = data
+  }
+
+  public init(zeros shape: [Int]) {
+    self.init(shape: shape, data: [Float](repeating: 0, count: shape.reduce(1, *)))
+  }
+
+  public var count: Int { data.count }
+
+  /// Rows `range` of the first (batch) axis.
+  public func rows(_ range: Range<Int>) -> Tensor {
+    let stride = shape.dropFirst().reduce(1, *)
+    return Tensor(
+      shape: [range.count] + shape.dropFirst(),
+      data: Array(data[(range.lowerBound * stride)..<(range.upperBound * stride)]))
+  }
+}
