@@ -58,7 +58,8 @@ public final class Executor {
     }
     return graph.outputs.map { value in
       let shape = plan.shapes[value.id]
-      return Tensor(shape: shape, data: Array(UnsafeBufferPointer(start: plan.buffer(value), count: shape.reduce(1, *))))
+      return Tensor(
+        shape: shape, data: Array(UnsafeBufferPointer(start: plan.buffer(value), count: shape.reduce(1, *))))
     }
   }
 }

@@ -38,7 +38,8 @@ public final class Dataset: AttributeOwner {
     var values = [Float](repeating: 0, count: count)
     guard count > 0 else { return values }
     let status = values.withUnsafeMutableBufferPointer {
-      H5Dread(handle.id, Library.nativeFloat, Library.selectAll, Library.selectAll,
+      H5Dread(
+        handle.id, Library.nativeFloat, Library.selectAll, Library.selectAll,
         Library.propertyDefault, $0.baseAddress)
     }
     guard status >= 0 else {

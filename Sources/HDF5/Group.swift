@@ -71,7 +71,8 @@ public final class Group: AttributeOwner {
     guard id >= 0 else { throw error(name, "cannot create dataset") }
     defer { H5Dclose(id) }
     let status = values.withUnsafeBufferPointer {
-      H5Dwrite(id, Library.nativeFloat, Library.selectAll, Library.selectAll,
+      H5Dwrite(
+        id, Library.nativeFloat, Library.selectAll, Library.selectAll,
         Library.propertyDefault, $0.baseAddress)
     }
     guard status >= 0 else { throw error(name, "cannot write dataset") }

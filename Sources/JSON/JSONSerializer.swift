@@ -22,7 +22,8 @@ extension JSONValue {
     case .number(let value): out += JSONValue.format(value)
     case .string(let value): JSONValue.quote(value, into: &out)
     case .array(let items):
-      writeList(items.map { item in { item.write(into: &$0, indent: indent, depth: depth + 1) } },
+      writeList(
+        items.map { item in { item.write(into: &$0, indent: indent, depth: depth + 1) } },
         open: "[", close: "]", into: &out, indent: indent, depth: depth)
     case .object(let members):
       writeList(

@@ -1,0 +1,66 @@
+# ensemble: `make demo` and `make test` set up everything they need on a fresh Debian machine.
+SHELL := /bin/bash
+SWIFT ?= swift
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+RELEASE_BIN := .build/release/ensemble
+APT_PACKAGES := libhdf5-dev libopenblas-dev pkg-config
+SOURCES := $(shell find Sources -name '*.swift')
+
+.PHONY: all deps venv build release test demo fixtures lint format loc bench clean
+
+all: build
+
+## deps: install the C libraries with apt-get, only those missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+## venv: Python with real Keras (tf_keras 2.21 + keras 3) for fixtures and round-trip tests.
+venv: $(VENV)/.ready
+$(VENV)/.ready: requirements-dev.txt
+	@test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## test: the Swift suite (no Python needed), then real Keras loading the files we write.
+test: deps build venv
+	$(SWIFT) test 2>&1 | tee .build/swift-test.log | grep -E "error|failed|Executed .* tests" ; \
+	  test $${PIPESTATUS[0]} -eq 0
+	ENSEMBLE=$(CURDIR)/.build/debug/ensemble $(PYTHON) -m pytest -q Tests/KerasRoundTrip
+
+## demo: the main job on the shipped fixtures, for a person to read.
+demo: release
+	@echo "== ensemble summary fixtures/models/k2_mlp.h5"
+	@$(RELEASE_BIN) summary fixtures/models/k2_mlp.h5
+	@echo
+	@echo "== ensemble predict fixtures/models/k2_mlp.h5 --input fixtures/expected/k2_mlp.input0.npy (first 5 rows)"
+	@$(RELEASE_BIN) predict fixtures/models/k2_mlp.h5 --input fixtures/expected/k2_mlp.input0.npy | head -5
+
+## fixtures: regenerate every fixture with real Keras (overwrites fixtures/).
+fixtures: venv
+	$(PYTHON) fixtures/generate.py 2
+	$(PYTHON) fixtures/generate.py 3
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+format:
+	$(SWIFT) format format --in-place --recursive Sources Tests Package.swift
+
+## loc: lines per target; fails when a file passes 400 lines or a target its budget.
+loc:
+	@bash scripts/loc.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,63 @@
+import Graph
+import JSON
+
+/// Which Keras wrote a file; a few formulas and conventions differ between the two.
+public enum Dialect: Equatable {
+  /// Keras 2.x, tf.keras, tf_keras.
+  case keras2
+  /// Keras 3.
+  case keras3
+
+  init(version: String?) {
+    self = (version?.hasPrefix("3") ?? false) ? .keras3 : .keras2
+  }
+}
+
+/// A reference to one output tensor of one call of a layer: `["dense", 0, 0]`.
+public struct TensorRef: Hashable, CustomStringConvertible {
+  public var layer: String
+  public var node: Int
+  public var tensor: Int
+
+  public init(layer: String, node: Int, tensor: Int) {
+    self.layer = layer
+    self.node = node
+    self.tensor = tensor
+  }
+
+  /// Keras's summary spelling, `dense[0][0]`.
+  public var description: String { "\(layer)[\(node)][\(tensor)]" }
+}
+
+/// One layer entry of a model config, with its calls and (once loaded) its weights.
+public struct KerasLayer {
+  public var className: String
+  public var name: String
+  /// The layer's `config` object, Keras spellings kept.
+  public var config: JSONValue
+  /// One element per call of the layer: the tensors it was called on.
+  public var calls: [[TensorRef]]
+  /// Weights in the layer's own order (trainable first for nested models).
+  public var weights: [Tensor] = []
+  /// The model inside, when this layer is a nested Sequential or Functional.
+  public var submodel: KerasModel?
+
+  public var trainable: Bool { config["trainable"]?.bool ?? true }
+}
+
+/// A Keras model: layers, how they connect, and weights. Sequential models are held in
+/// functional form (an input layer, then one call per layer), flagged `isSequential`.
+public struct KerasModel {
+  public var name: String
+  public var isSequential: Bool
+  public var layers: [KerasLayer]
+  public var inputs: [TensorRef]
+  public var outputs: [TensorRef]
+  public var dialect: Dialect
+  /// The `keras_version` the file carries, if any.
+  public var kerasVersion: String?
+
+  public func layer(named name: String) -> KerasLayer? { layers.first { $0.name == name } }
+
+  public func layerIndex(named name: String) -> Int? { layers.firstIndex { $0.name == name } }
+}

@@ -1,0 +1,112 @@
+import Graph
+import JSON
+
+/// One weight a layer stores, in file order.
+public struct WeightSlot: Equatable {
+  public let name: String
+  public let trainable: Bool
+
+  init(_ name: String, trainable: Bool = true) {
+    self.name = name
+    self.trainable = trainable
+  }
+}
+
+/// How one Keras layer class maps onto the engine: which weights it stores, how it becomes
+/// graph nodes, and which config keys a merged file must keep for Keras to rebuild it.
+struct LayerKind {
+  /// The weights the layer stores, from its config alone (no shapes needed).
+  var slots: (JSONValue) -> [WeightSlot] = { _ in [] }
+  /// Config keys that matter for inference; a written file keeps only these (and `name`).
+  var keys: [String] = []
+  /// Adds the layer's nodes for one call and returns its outputs.
+  var build: (inout LayerContext) throws -> [Graph.Value]
+}
+
+/// What a layer builder sees: its config, its inputs, its weights and the graph to add to.
+struct LayerContext {
+  let layer: KerasLayer
+  let inputs: [Graph.Value]
+  let graph: Graph
+  let dialect: Dialect
+
+  var config: JSONValue { layer.config }
+  var input: Graph.Value { inputs[0] }
+  var inputShape: Shape { graph.shape(inputs[0]) }
+
+  func error(_ message: String) -> KerasError {
+    KerasError(layer: layer.name, className: layer.className, message)
+  }
+
+  /// Adds a node, turning a shape error into one that names this layer.
+  func add(_ op: Op, _ values: [Graph.Value]? = nil) throws -> Graph.Value {
+    do {
+      return try graph.add(op, values ?? inputs)
+    } catch let error as GraphError {
+      throw self.error(error.description)
+    }
+  }
+
+  // MARK: Config values
+
+  func int(_ key: String) throws -> Int {
+    guard let value = config[key]?.int ?? config[key]?[0]?.int else {
+      throw error("config '\(key)' is missing or not an integer")
+    }
+    return value
+  }
+
+  func int(_ key: String, default fallback: Int) -> Int { config[key]?.int ?? fallback }
+
+  func ints(_ key: String) throws -> [Int] {
+    guard let items = config[key]?.array else {
+      if let single = config[key]?.int { return [single] }
+      throw error("config '\(key)' is missing or not a list of integers")
+    }
+    return try items.map { item in
+      guard let value = item.int else { throw error("config '\(key)' has a non-integer \(item.text)") }
+      return value
+    }
+  }
+
+  func float(_ key: String, default fallback: Float) -> Float {
+    config[key]?.double.map(Float.init) ?? fallback
+  }
+
+  func bool(_ key: String, default fallback: Bool) -> Bool { config[key]?.bool ?? fallback }
+
+  func string(_ key: String, default fallback: String) -> String { config[key]?.string ?? fallback }
+
+  /// The one axis of an `axis` config that may be an int or a one-element list.
+  func axis(_ key: String = "axis", default fallback: Int) throws -> Int {
+    guard let value = config[key], !value.isNull else { return fallback }
+    if let axis = value.int { return axis }
+    if let items = value.array, items.count == 1, let axis = items[0].int { return axis }
+    throw error("config '\(key)' = \(value.text) is not a single axis")
+  }
+
+  // MARK: Weights
+
+  /// The weight at `index`, checked against the expected shape.
+  func weight(_ index: Int, _ name: String, shape expected: [Int]) throws -> [Float] {
+    guard layer.weights.indices.contains(index) else {
+      throw error("weight '\(name)' is missing (the file has \(layer.weights.count) weights)")
+    }
+    let tensor = layer.weights[index]
+    guard
+      tensor.shape == expected
+        || (tensor.count == expected.reduce(1, *) && expected.count <= 1 && tensor.shape.count <= 1)
+    else {
+      throw error("weight '\(name)' has shape \(tensor.shape), expected \(expected)")
+    }
+    return tensor.data
+  }
+
+  /// Applies the `activation` config entry, if any, after `value`.
+  func activate(_ value: Graph.Value, key: String = "activation") throws -> Graph.Value {
+    guard let spec = config[key], !spec.isNull else { return value }
+    let op = try Activations.op(spec, dialect: dialect, layer: layer)
+    guard let op else { return value }
+    return try add(op, [value])
+  }
+}

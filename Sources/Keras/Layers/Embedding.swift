@@ -1,0 +1,13 @@
+import Graph
+
+extension LayerKind {
+  /// Embedding: `out = embeddings[ids]`, integer ids to rows of `(input_dim, output_dim)`.
+  static let embedding = LayerKind(
+    slots: { _ in [WeightSlot("embeddings")] },
+    keys: ["input_dim", "output_dim", "mask_zero"],
+    build: { context in
+      let vocabulary = try context.int("input_dim"), width = try context.int("output_dim")
+      let table = try context.weight(0, "embeddings", shape: [vocabulary, width])
+      return [try context.add(.embedding(Embedding(table: table, vocabulary: vocabulary, width: width)))]
+    })
+}

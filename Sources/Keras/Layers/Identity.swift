@@ -1,0 +1,8 @@
+import Graph
+
+extension LayerKind {
+  /// Dropout, the noise layers and ActivityRegularization do nothing at inference.
+  static let identity = LayerKind(
+    keys: ["rate"],
+    build: { context in [try context.add(.identity)] })
+}

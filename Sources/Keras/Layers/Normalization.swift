@@ -1,0 +1,79 @@
+import Graph
+
+extension LayerKind {
+  /// BatchNormalization (inference): `gamma·(x − mean)/sqrt(var + ε) + beta` along `axis`,
+  /// folded into one per-channel scale and shift. Weights: [gamma] [beta] moving_mean moving_variance.
+  static let batchNormalization = LayerKind(
+    slots: { config in
+      ((config["scale"]?.bool ?? true) ? [WeightSlot("gamma")] : [])
+        + ((config["center"]?.bool ?? true) ? [WeightSlot("beta")] : [])
+        + [WeightSlot("moving_mean", trainable: false), WeightSlot("moving_variance", trainable: false)]
+    },
+    keys: ["axis", "epsilon", "center", "scale"],
+    build: { context in
+      let axis = try context.inputShape.axis(try context.axis(default: -1))
+      guard let channels = context.inputShape.dims[axis] else {
+        throw context.error("the normalised axis \(axis) of \(context.inputShape) must be known")
+      }
+      let shape = [channels]
+      var index = 0
+      func next(_ name: String) throws -> [Float] {
+        defer { index += 1 }
+        return try context.weight(index, name, shape: shape)
+      }
+      let gamma = context.bool("scale", default: true) ? try next("gamma") : nil
+      let beta = context.bool("center", default: true) ? try next("beta") : nil
+      let mean = try next("moving_mean"), variance = try next("moving_variance")
+      let epsilon = Double(context.config["epsilon"]?.double ?? 1e-3)
+      var scale = [Float](repeating: 0, count: channels), shift = scale
+      for c in 0..<channels {
+        let s = Double(gamma?[c] ?? 1) / (Double(variance[c]) + epsilon).squareRoot()
+        scale[c] = Float(s)
+        shift[c] = Float(Double(beta?[c] ?? 0) - Double(mean[c]) * s)
+      }
+      return [try context.add(.scaleShift(ScaleShift(axis: axis, scale: scale, shift: shift)))]
+    })
+
+  /// LayerNormalization: mean and biased variance over `axis` (trailing axes),
+  /// `(x − mean)/sqrt(var + ε)·gamma + beta`.
+  static let layerNormalization = LayerKind(
+    slots: { config in
+      ((config["scale"]?.bool ?? true) ? [WeightSlot("gamma")] : [])
+        + ((config["center"]?.bool ?? true) ? [WeightSlot("beta")] : [])
+    },
+    keys: ["axis", "epsilon", "center", "scale"],
+    build: { context in
+      let shape = context.inputShape
+      let raw = context.config["axis"]?.array?.compactMap(\.int) ?? [context.config["axis"]?.int ?? -1]
+      let axes = try raw.map { try shape.axis($0) }.sorted()
+      guard axes == Array((shape.rank - axes.count)..<shape.rank) else {
+        throw context.error("normalising over axes \(raw) of \(shape) is not supported (only trailing axes)")
+      }
+      if context.bool("rms_scaling", default: false) { throw context.error("rms_scaling is not supported") }
+      let weightShape = try axes.map { axis -> Int in
+        guard let size = shape.dims[axis] else { throw context.error("normalised axis \(axis) must be known") }
+        return size
+      }
+      var index = 0
+      let gamma = context.bool("scale", default: true) ? try context.weight(index, "gamma", shape: weightShape) : nil
+      if gamma != nil { index += 1 }
+      let beta = context.bool("center", default: true) ? try context.weight(index, "beta", shape: weightShape) : nil
+      let epsilon = context.float("epsilon", default: 1e-3)
+      return [try context.add(.layerNorm(LayerNorm(axes: axes.count, gamma: gamma, beta: beta, epsilon: epsilon)))]
+    })
+
+  /// Rescaling: `x·scale + offset` (scalars, or per-channel lists in Keras 3).
+  static let rescaling = LayerKind(
+    keys: ["scale", "offset"],
+    build: { context in
+      func values(_ key: String, _ fallback: Float) -> [Float] {
+        if let list = context.config[key]?.array { return list.compactMap(\.double).map(Float.init) }
+        return [context.float(key, default: fallback)]
+      }
+      var scale = values("scale", 1), offset = values("offset", 0)
+      let width = max(scale.count, offset.count)
+      if scale.count == 1 { scale = Array(repeating: scale[0], count: width) }
+      if offset.count == 1 { offset = Array(repeating: offset[0], count: width) }
+      return [try context.add(.scaleShift(ScaleShift(axis: -1, scale: scale, shift: offset)))]
+    })
+}

@@ -1,0 +1,142 @@
+import JSON
+
+/// Reads a `model_config` JSON document into a `KerasModel` (no weights yet), accepting both
+/// Keras 2 and Keras 3 spellings: bare-list or keyed Sequential configs, `batch_input_shape`
+/// or `batch_shape`, list or dict inbound nodes, flat or nested input/output references.
+enum ModelConfig {
+  static func parse(_ json: JSONValue, dialect: Dialect, version: String?) throws -> KerasModel {
+    guard let className = json["class_name"]?.string else {
+      throw KerasError("model_config has no class_name")
+    }
+    let config = json["config"] ?? .null
+    switch className {
+    case "Sequential":
+      return try sequential(config, dialect: dialect, version: version)
+    case "Functional", "Model":
+      return try functional(config, dialect: dialect, version: version)
+    default:
+      throw KerasError(
+        "model class '\(className)' is not Sequential or Functional (a subclassed model keeps "
+          + "its architecture in Python code, which cannot be read)")
+    }
+  }
+
+  /// The input name of a Sequential that has no InputLayer of its own.
+  static let externalInput = "<input>"
+
+  /// Whether a layer entry is itself a model.
+  static func isModel(_ className: String) -> Bool {
+    ["Sequential", "Functional", "Model"].contains(className)
+  }
+
+  static func sequential(_ config: JSONValue, dialect: Dialect, version: String?) throws -> KerasModel {
+    let entries = config.array ?? config["layers"]?.array ?? []
+    let name = config["name"]?.string ?? "sequential"
+    var layers: [KerasLayer] = []
+    for entry in entries {
+      var layer = try layerEntry(entry, dialect: dialect, version: version, fallbackName: "layer_\(layers.count)")
+      layer.calls = []
+      layers.append(layer)
+    }
+    if layers.first?.className != "InputLayer" {
+      let shape =
+        layers.first?.config["batch_input_shape"] ?? layers.first?.config["batch_shape"]
+        ?? config["build_input_shape"]
+      if let shape, !shape.isNull {
+        let inputName = (layers.first?.name ?? name) + "_input"
+        layers.insert(
+          KerasLayer(
+            className: "InputLayer", name: inputName,
+            config: ["batch_input_shape": shape, "name": .string(inputName)], calls: []),
+          at: 0)
+      }
+    }
+    // A Sequential with no input shape (nested in another model) takes its caller's tensor.
+    let input = TensorRef(
+      layer: layers.first?.className == "InputLayer" ? layers[0].name : externalInput, node: 0, tensor: 0)
+    var previous = input
+    for index in layers.indices where layers[index].className != "InputLayer" {
+      layers[index].calls = [[previous]]
+      previous = TensorRef(layer: layers[index].name, node: 0, tensor: 0)
+    }
+    return KerasModel(
+      name: name, isSequential: true, layers: layers, inputs: [input], outputs: [previous],
+      dialect: dialect, kerasVersion: version)
+  }
+
+  static func functional(_ config: JSONValue, dialect: Dialect, version: String?) throws -> KerasModel {
+    var layers: [KerasLayer] = []
+    for entry in config["layers"]?.array ?? [] {
+      layers.append(try layerEntry(entry, dialect: dialect, version: version, fallbackName: nil))
+    }
+    return KerasModel(
+      name: config["name"]?.string ?? "model", isSequential: false, layers: layers,
+      inputs: try refList(config["input_layers"]), outputs: try refList(config["output_layers"]),
+      dialect: dialect, kerasVersion: version)
+  }
+
+  static func layerEntry(_ entry: JSONValue, dialect: Dialect, version: String?, fallbackName: String?)
+    throws -> KerasLayer
+  {
+    guard let className = entry["class_name"]?.string else {
+      throw KerasError("a layer entry has no class_name")
+    }
+    let config = entry["config"] ?? .object([])
+    guard let name = entry["name"]?.string ?? config["name"]?.string ?? fallbackName else {
+      throw KerasError(className: className, "a layer entry has no name")
+    }
+    var layer = KerasLayer(
+      className: className, name: name, config: config,
+      calls: try (entry["inbound_nodes"]?.array ?? []).map(callRefs))
+    if isModel(className) {
+      layer.submodel = try parse(
+        ["class_name": .string(className), "config": config], dialect: dialect, version: version)
+    }
+    return layer
+  }
+
+  /// The tensors of one call: K2 `[["a", 0, 0, {}], …]` or K3 `{"args": […], "kwargs": {…}}`.
+  static func callRefs(_ call: JSONValue) throws -> [TensorRef] {
+    if let items = call.array {
+      return try items.map { item in
+        guard let ref = try tensorRef(item) else { throw KerasError("bad inbound node \(item.text)") }
+        return ref
+      }
+    }
+    var refs: [TensorRef] = []
+    func collect(_ value: JSONValue) throws {
+      if value["class_name"]?.string == "__keras_tensor__",
+        let history = value["config"]?["keras_history"], let ref = try tensorRef(history)
+      {
+        refs.append(ref)
+      } else if let items = value.array {
+        try items.forEach(collect)
+      } else if let members = value.members {
+        try members.forEach { try collect($0.1) }
+      }
+    }
+    try collect(call["args"] ?? .null)
+    try collect(call["kwargs"] ?? .null)
+    return refs
+  }
+
+  /// `["name", node, tensor, …]`, or nil when the value is not of that form.
+  static func tensorRef(_ value: JSONValue) throws -> TensorRef? {
+    guard let items = value.array, items.count >= 3, let layer = items[0].string else { return nil }
+    if layer == "_CONSTANT_VALUE" {
+      throw KerasError("a constant value in a layer call (tf_keras's _CONSTANT_VALUE) is not supported")
+    }
+    guard let node = items[1].int, let tensor = items[2].int else { return nil }
+    return TensorRef(layer: layer, node: node, tensor: tensor)
+  }
+
+  /// input_layers / output_layers: one flat reference or a list of them.
+  static func refList(_ value: JSONValue?) throws -> [TensorRef] {
+    guard let value else { return [] }
+    if let ref = try tensorRef(value) { return [ref] }
+    return try (value.array ?? []).map { item in
+      guard let ref = try tensorRef(item) else { throw KerasError("bad input/output reference \(item.text)") }
+      return ref
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Graph
+import Keras
+
+/// `ensemble predict MODEL --input FILE …`: run a model on data.
+struct Predict: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run a model on .npy or .csv inputs and write its predictions.",
+    discussion: """
+      One --input per model input, in order. Predictions go to stdout as CSV unless --output
+      names a file; the format follows --format, else the --output extension.
+      """)
+
+  @Argument(help: "A Keras .h5 model file, or - for standard input.")
+  var model: String
+
+  @Option(name: .shortAndLong, help: "An input file (.npy or .csv), once per model input, in order.")
+  var input: [String] = []
+
+  @Option(name: .shortAndLong, help: "Write predictions to this file instead of stdout.")
+  var output: String?
+
+  @Option(help: "Output format (default: from the --output extension, else csv).")
+  var format: OutputFormat?
+
+  @Option(help: "Samples per batch.")
+  var batchSize = 256
+
+  @Flag(help: "Replace an existing --output file.")
+  var force = false
+
+  func validate() throws {
+    guard !input.isEmpty else { throw ValidationError("give at least one --input file") }
+    guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+  }
+
+  func run() throws {
+    let loaded = try ModelSource.load(model)
+    let built = try loaded.build()
+    let graph = built.graph
+    let tensors = try InputFiles.read(input, shapes: graph.inputs.map(graph.shape))
+    let results = try Executor(graph).predict(
+      tensors, batchSize: batchSize, progress: Progress(label: "predict").update)
+    let names = loaded.outputs.map(\.layer)
+    let named = zip(names, results).map { (name: $0, tensor: $1) }
+    let chosen = format ?? output.flatMap(OutputFormat.init(path:)) ?? .csv
+    let data = try chosen.encode(named)
+    if let output, output != "-" {
+      try AtomicFile.write(data, to: output, force: force, inputs: [model] + input)
+    } else {
+      if chosen == .npy || chosen == .npz, isatty(STDOUT_FILENO) != 0 {
+        throw CLIError("refusing to write binary \(chosen.rawValue) to a terminal; use -o FILE or a pipe")
+      }
+      FileHandle.standardOutput.write(data)
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// `ensemble`: combine Keras models without writing Python.
+@main
+struct EnsembleCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ensemble",
+    abstract: "Run, inspect and combine Keras models from .h5 files, without Python.",
+    discussion: """
+      Data goes to stdout; messages and progress go to stderr.
+
+      Exit codes:
+        0   success
+        1   a model, input or output could not be used
+        64  bad usage
+      """,
+    version: "0.1.0",
+    subcommands: [Summary.self, Predict.self])
+}

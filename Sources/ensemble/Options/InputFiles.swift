@@ -1,0 +1,39 @@
+import Foundation
+import Graph
+import TensorIO
+
+/// Reads `--input` files (.npy or .csv) against the model's input shapes.
+enum InputFiles {
+  static func read(_ paths: [String], shapes: [Shape]) throws -> [Tensor] {
+    guard paths.count == shapes.count else {
+      throw CLIError(
+        "the model takes \(shapes.count) input\(shapes.count == 1 ? "" : "s") "
+          + "(\(shapes.map(\.description).joined(separator: ", "))), got \(paths.count) --input")
+    }
+    return try zip(paths, shapes).map { path, shape in
+      guard
+        let data = path == "-"
+          ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
+      else {
+        throw CLIError("\(path): no such file")
+      }
+      let features = shape.features
+      if path.lowercased().hasSuffix(".csv") {
+        guard features.allSatisfy({ $0 != nil }) else {
+          throw CLIError("\(path): the input \(shape) has unknown dimensions; give it as .npy")
+        }
+        return try CSV.read(String(decoding: data, as: UTF8.self), featureShape: features.map { $0 ?? 0 }, file: path)
+      }
+      var tensor = try NPY.read(data, file: path)
+      if tensor.shape.count == shape.rank - 1, tensor.shape.elementsEqual(features, by: { $0 == $1 || $1 == nil }) {
+        tensor.shape = [1] + tensor.shape
+      }
+      guard tensor.shape.count == shape.rank,
+        zip(tensor.shape.dropFirst(), features).allSatisfy({ $1 == nil || $0 == $1 })
+      else {
+        throw CLIError("\(path): array shape \(tensor.shape) does not fit the model input \(shape)")
+      }
+      return tensor
+    }
+  }
+}

@@ -1,0 +1,44 @@
+"""Shared helpers: the built binary, real Keras 2 and 3, and running ensemble like a user."""
+import io
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FIXTURES = os.path.join(ROOT, "fixtures")
+BINARY = os.environ.get("ENSEMBLE", os.path.join(ROOT, ".build", "debug", "ensemble"))
+
+
+def fixture(path):
+    return os.path.join(FIXTURES, path)
+
+
+def run(*args, stdin=None, check=True):
+    """Runs ensemble; returns the CompletedProcess (stdout as bytes)."""
+    result = subprocess.run([BINARY, *args], input=stdin, capture_output=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"ensemble {' '.join(args)} failed ({result.returncode}): {result.stderr.decode()}")
+    return result
+
+
+def predict_npz(*args):
+    """ensemble predict … --format npz, as a list of arrays in output order."""
+    archive = np.load(io.BytesIO(run("predict", *args, "--format", "npz").stdout))
+    return [archive[name] for name in archive.files]
+
+
+@pytest.fixture(scope="session")
+def keras3():
+    import keras
+    return keras
+
+
+@pytest.fixture(scope="session")
+def tf_keras():
+    import tf_keras
+    return tf_keras

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Line budget (tinygrad's sz.py idea): prints lines per target and fails past the budgets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+status=0
+for target in Sources/*/; do
+  name=$(basename "$target")
+  lines=$(find "$target" -name '*.swift' -print0 | xargs -0 -r cat | wc -l)
+  printf '%-12s %6d\n' "$name" "$lines"
+done
+total=$(find Sources -name '*.swift' -print0 | xargs -0 cat | wc -l)
+printf '%-12s %6d (budget 9000)\n' total "$total"
+[ "$total" -le 9000 ] || { echo "over the line budget"; status=1; }
+while read -r count file; do
+  [ "$file" = total ] && continue
+  if [ "$count" -gt 400 ]; then echo "$file has $count lines (max 400)"; status=1; fi
+done < <(find Sources -name '*.swift' -print0 | xargs -0 wc -l)
+exit $status
