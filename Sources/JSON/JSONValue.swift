@@ -52,6 +52,16 @@ public enum JSONValue: Equatable {
     return Int(n)
   }
 
+  /// Whether `text` appears as a string anywhere inside this value.
+  public func contains(string text: String) -> Bool {
+    switch self {
+    case .string(let value): return value == text
+    case .array(let items): return items.contains { $0.contains(string: text) }
+    case .object(let members): return members.contains { $0.1.contains(string: text) }
+    default: return false
+    }
+  }
+
   /// The object with `key` set to `value` (replaced in place, or appended).
   public func setting(_ key: String, _ value: JSONValue) -> JSONValue {
     var items = members ?? []

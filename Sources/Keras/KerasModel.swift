@@ -43,6 +43,13 @@ public struct KerasLayer {
   public var submodel: KerasModel?
 
   public var trainable: Bool { config["trainable"]?.bool ?? true }
+
+  public init(className: String, name: String, config: JSONValue, calls: [[TensorRef]]) {
+    self.className = className
+    self.name = name
+    self.config = config
+    self.calls = calls
+  }
 }
 
 /// A Keras model: layers, how they connect, and weights. Sequential models are held in
@@ -56,6 +63,19 @@ public struct KerasModel {
   public var dialect: Dialect
   /// The `keras_version` the file carries, if any.
   public var kerasVersion: String?
+
+  public init(
+    name: String, isSequential: Bool, layers: [KerasLayer], inputs: [TensorRef], outputs: [TensorRef],
+    dialect: Dialect, kerasVersion: String?
+  ) {
+    self.name = name
+    self.isSequential = isSequential
+    self.layers = layers
+    self.inputs = inputs
+    self.outputs = outputs
+    self.dialect = dialect
+    self.kerasVersion = kerasVersion
+  }
 
   public func layer(named name: String) -> KerasLayer? { layers.first { $0.name == name } }
 

@@ -19,6 +19,10 @@ struct LayerKind {
   var slots: (JSONValue) -> [WeightSlot] = { _ in [] }
   /// Config keys that matter for inference; a written file keeps only these (and `name`).
   var keys: [String] = []
+  /// Keras 3 spellings of those keys (`alpha` ← `negative_slope`), read when the key is absent.
+  var renames: [String: String] = [:]
+  /// Keys a loader requires, with the value to write when the source config lacks them.
+  var required: [(String, JSONValue)] = []
   /// Adds the layer's nodes for one call and returns its outputs.
   var build: (inout LayerContext) throws -> [Graph.Value]
 }

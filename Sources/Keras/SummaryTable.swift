@@ -50,7 +50,7 @@ extension Summary {
   }
 
   /// `2880` → `2,880`.
-  static func grouped(_ value: Int) -> String {
+  public static func grouped(_ value: Int) -> String {
     let digits = Array(String(value))
     return String(
       digits.enumerated().flatMap { index, digit in

@@ -5,7 +5,7 @@ import ArgumentParser
 struct EnsembleCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ensemble",
-    abstract: "Run, inspect and combine Keras models from .h5 files, without Python.",
+    abstract: "Combine, run and inspect Keras models from .h5 files, without Python.",
     discussion: """
       Data goes to stdout; messages and progress go to stderr.
 
@@ -15,5 +15,5 @@ struct EnsembleCommand: ParsableCommand {
         64  bad usage
       """,
     version: "0.1.0",
-    subcommands: [Summary.self, Predict.self])
+    subcommands: [Merge.self, Predict.self, Summary.self])
 }

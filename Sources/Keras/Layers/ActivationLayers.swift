@@ -20,6 +20,7 @@ extension LayerKind {
   /// LeakyReLU: `x ≥ 0 ? x : alpha·x`; `alpha` in Keras 2, `negative_slope` in Keras 3 (0.3).
   static let leakyRelu = LayerKind(
     keys: ["alpha"],
+    renames: ["alpha": "negative_slope"],
     build: { context in
       let slope = context.config["negative_slope"]?.double ?? context.config["alpha"]?.double ?? 0.3
       return [try context.add(.activation(.relu(max: nil, slope: Float(slope), threshold: 0)))]

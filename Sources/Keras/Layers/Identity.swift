@@ -3,6 +3,6 @@ import Graph
 extension LayerKind {
   /// Dropout, the noise layers and ActivityRegularization do nothing at inference.
   static let identity = LayerKind(
-    keys: ["rate"],
+    keys: ["rate", "stddev", "l1", "l2"],
     build: { context in [try context.add(.identity)] })
 }

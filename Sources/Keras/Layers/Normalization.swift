@@ -65,6 +65,7 @@ extension LayerKind {
   /// Rescaling: `x·scale + offset` (scalars, or per-channel lists in Keras 3).
   static let rescaling = LayerKind(
     keys: ["scale", "offset"],
+    required: [("offset", 0.0)],
     build: { context in
       func values(_ key: String, _ fallback: Float) -> [Float] {
         if let list = context.config[key]?.array { return list.compactMap(\.double).map(Float.init) }

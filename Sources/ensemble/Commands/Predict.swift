@@ -2,18 +2,23 @@ import ArgumentParser
 import Foundation
 import Graph
 import Keras
+import Merge
 
 /// `ensemble predict MODEL --input FILE …`: run a model on data.
 struct Predict: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run a model on .npy or .csv inputs and write its predictions.",
+    abstract: "Run a model, or an ensemble of models, on .npy or .csv inputs and write the predictions.",
     discussion: """
-      One --input per model input, in order. Predictions go to stdout as CSV unless --output
-      names a file; the format follows --format, else the --output extension.
+      One --input per model input, in order. With several models and a MODE they run as one
+      merged graph (--average when no MODE is given): models that take the same inputs share
+      them, otherwise each model's inputs follow in model order. Predictions go to stdout as
+      CSV unless --output names a file; the format follows --format, else the extension.
       """)
 
-  @Argument(help: "A Keras .h5 model file, or - for standard input.")
-  var model: String
+  @OptionGroup var mode: MergeOptions
+
+  @Argument(help: "Keras .h5 model files; one may be - for standard input.")
+  var models: [String] = []
 
   @Option(name: .shortAndLong, help: "An input file (.npy or .csv), once per model input, in order.")
   var input: [String] = []
@@ -31,12 +36,13 @@ struct Predict: ParsableCommand {
   var force = false
 
   func validate() throws {
+    guard !models.isEmpty else { throw ValidationError("give a model file") }
     guard !input.isEmpty else { throw ValidationError("give at least one --input file") }
     guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
   }
 
   func run() throws {
-    let loaded = try ModelSource.load(model)
+    let loaded = try ModelSet.load(models, options: mode, defaultMode: .average)
     let built = try loaded.build()
     let graph = built.graph
     let tensors = try InputFiles.read(input, shapes: graph.inputs.map(graph.shape))
@@ -47,7 +53,7 @@ struct Predict: ParsableCommand {
     let chosen = format ?? output.flatMap(OutputFormat.init(path:)) ?? .csv
     let data = try chosen.encode(named)
     if let output, output != "-" {
-      try AtomicFile.write(data, to: output, force: force, inputs: [model] + input)
+      try AtomicFile.write(data, to: output, force: force, inputs: models + input)
     } else {
       if chosen == .npy || chosen == .npz, isatty(STDOUT_FILENO) != 0 {
         throw CLIError("refusing to write binary \(chosen.rawValue) to a terminal; use -o FILE or a pipe")

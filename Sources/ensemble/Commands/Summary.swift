@@ -1,19 +1,27 @@
 import ArgumentParser
 import Keras
+import Merge
 
 /// `ensemble summary MODEL`: the table Keras's `model.summary()` prints.
 struct Summary: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Print a model's layers, output shapes and parameter counts, as Keras's model.summary().")
+    abstract: "Print a model's layers, output shapes and parameter counts, as Keras's model.summary().",
+    discussion: "With several models and a MODE, the table of the merged graph.")
 
-  @Argument(help: "A Keras .h5 model file, or - for standard input.")
-  var model: String
+  @OptionGroup var mode: MergeOptions
+
+  @Argument(help: "Keras .h5 model files; one may be - for standard input.")
+  var models: [String] = []
 
   @Flag(help: "Print the same facts as JSON, for scripts.")
   var json = false
 
+  func validate() throws {
+    guard !models.isEmpty else { throw ValidationError("give a model file") }
+  }
+
   func run() throws {
-    let loaded = try ModelSource.load(model)
+    let loaded = try ModelSet.load(models, options: mode, defaultMode: .average)
     let summary = try Keras.Summary(loaded, built: try loaded.build())
     print(json ? summary.json.prettyText : summary.table)
   }

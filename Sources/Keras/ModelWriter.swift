@@ -1,0 +1,91 @@
+import Foundation
+import HDF5
+import JSON
+
+/// Writes a model as a full-model Keras `.h5` that both `tf_keras.models.load_model` and
+/// Keras 3's `keras.models.load_model` read (KERAS_H5.md §6): a Keras-2-style Functional
+/// config with only the keys each layer needs, plain-string dtypes, list-form inbound nodes,
+/// and weights under `model_weights` in Keras's own layer order.
+public enum ModelWriter {
+  /// The version written into the file; tf_keras reads a missing one as "Keras 1".
+  static let kerasVersion = "2.15.0"
+
+  public static func write(_ model: KerasModel, to path: String) throws {
+    let flat = model.inlined()
+    let file = try File(creating: path)
+    try file.root.writeString("model_config", try config(flat).text)
+    try file.root.writeString("keras_version", kerasVersion)
+    try file.root.writeString("backend", "tensorflow")
+    let weights = try file.root.createGroup("model_weights")
+    try weights.writeString("keras_version", kerasVersion, ascii: true)
+    try weights.writeString("backend", "tensorflow", ascii: true)
+    let ordered = flat.orderedLayers.filter { !flat.isSequential || $0.className != "InputLayer" }
+    let inputs = flat.layers.filter { $0.className == "InputLayer" && !ordered.map(\.name).contains($0.name) }
+    try weights.writeNameList("layer_names", (inputs + ordered).map(\.name))
+    for layer in inputs + ordered {
+      let group = try weights.createGroup(layer.name)
+      let slots = try LayerTable.slots(for: layer)
+      let names = slots.map { "\(layer.name)/\($0.name):0" }
+      try group.writeNameList("weight_names", names)
+      for (name, tensor) in zip(names, layer.weights) {
+        try group.writeFloats(name, tensor.data, shape: tensor.shape)
+      }
+    }
+    try file.flush()
+  }
+
+  /// The Keras-2-style `model_config`.
+  static func config(_ model: KerasModel) throws -> JSONValue {
+    let layers = try model.layers.map { layer -> JSONValue in
+      [
+        "class_name": .string(layer.className),
+        "config": try layerConfig(layer),
+        "name": .string(layer.name),
+        "inbound_nodes": .array(
+          layer.calls.map { call in
+            .array(
+              call.map { ref in [.string(ref.layer), .number(Double(ref.node)), .number(Double(ref.tensor)), [:]] })
+          }),
+      ]
+    }
+    func refs(_ list: [TensorRef]) -> JSONValue {
+      .array(list.map { [.string($0.layer), .number(Double($0.node)), .number(Double($0.tensor))] })
+    }
+    return [
+      "class_name": "Functional",
+      "config": [
+        "name": .string(model.name), "trainable": true, "layers": .array(layers),
+        "input_layers": refs(model.inputs), "output_layers": refs(model.outputs),
+      ],
+    ]
+  }
+
+  /// A layer's config reduced to the keys that matter, in the spellings both loaders accept.
+  static func layerConfig(_ layer: KerasLayer) throws -> JSONValue {
+    let source = layer.config
+    if layer.className == "InputLayer" {
+      let shape = source["batch_input_shape"] ?? source["batch_shape"] ?? .null
+      return [
+        "batch_input_shape": shape, "dtype": .string(dtypeName(source["dtype"]) ?? "float32"),
+        "sparse": false, "name": .string(layer.name),
+      ]
+    }
+    let kind = try LayerTable.kind(for: layer)
+    var config: JSONValue = ["name": .string(layer.name), "trainable": .bool(layer.trainable), "dtype": "float32"]
+    for key in kind.keys {
+      let spelled = kind.renames[key].flatMap { source[$0] } ?? source[key]
+      guard var value = spelled else { continue }
+      if key.hasSuffix("activation"), value.string == nil {
+        value = value["config"]?.string.map(JSONValue.string) ?? value["config"]?["name"] ?? value
+      }
+      config = config.setting(key, value)
+    }
+    for (key, value) in kind.required where config[key] == nil { config = config.setting(key, value) }
+    return config
+  }
+
+  /// `"float32"`, or the name inside Keras 3's DTypePolicy dict.
+  static func dtypeName(_ value: JSONValue?) -> String? {
+    value?.string ?? value?["config"]?["name"]?.string
+  }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Keras
+
+/// `ensemble merge MODE MODEL MODEL … -o FILE`: one Keras .h5 holding the whole ensemble.
+struct Merge: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Merge two or more models into one Keras .h5 file that Keras loads as it is.",
+    discussion: """
+      The file is built from stock Keras layers only (Add, Multiply, Average, Maximum, Minimum,
+      Concatenate, Rescaling), so keras.models.load_model and tf_keras load it without custom
+      code. With no -o, the file goes to stdout when stdout is not a terminal.
+      """)
+
+  @OptionGroup var mode: MergeOptions
+
+  @Argument(help: "Two or more Keras .h5 model files; one may be - for standard input.")
+  var models: [String] = []
+
+  @Option(name: .shortAndLong, help: "The merged file to write, or - for stdout.")
+  var output: String?
+
+  @Flag(help: "Replace an existing output file.")
+  var force = false
+
+  func validate() throws {
+    guard models.count >= 2 else { throw ValidationError("merge needs at least two models, got \(models.count)") }
+  }
+
+  func run() throws {
+    let merged = try ModelSet.load(models, options: mode, defaultMode: nil)
+    let summary = try Keras.Summary(merged, built: try merged.build())
+    let write = { (path: String) in try ModelWriter.write(merged, to: path) }
+    if let output, output != "-" {
+      try AtomicFile.write(to: output, force: force, inputs: models, write)
+      note(
+        "wrote \(output): \(models.count) models, \(summary.rows.count) layers, \(Keras.Summary.grouped(summary.totalParams)) params"
+      )
+    } else {
+      guard output == "-" || isatty(STDOUT_FILENO) == 0 else {
+        throw CLIError("refusing to write a binary .h5 to the terminal; use -o FILE (or -o - to force stdout)")
+      }
+      FileHandle.standardOutput.write(try AtomicFile.bytes(write))
+    }
+  }
+}
