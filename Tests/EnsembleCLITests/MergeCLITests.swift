@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+import _TestSupport
+
+/// `ensemble merge` usage and safety, as a user meets them.
+final class MergeCLITests: XCTestCase {
+  let a = Fixtures.path("models/k2_member_a.h5")
+  let b = Fixtures.path("models/k2_member_b.h5")
+
+  func testUsageErrors() throws {
+    let cases: [([String], String)] = [
+      (["merge", a, b, "-o", "x.h5"], "give a merge mode"),
+      (["merge", "--sum", "--average", a, b], "give one merge mode"),
+      (["merge", "--sum", a], "merge needs at least two models, got 1"),
+      (["merge", "--weighted", "0.2,0.3", a, b, b], "2 weights for 3 models"),
+      (["merge", "--weighted", "abc", a, b], "--weighted takes numbers"),
+      (["merge", "--sum", "--axis", "1", a, b], "--axis goes with --concat"),
+    ]
+    for (arguments, message) in cases {
+      let result = try runEnsemble(arguments)
+      XCTAssertEqual(result.status, 64, "\(arguments)")
+      XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+    }
+  }
+
+  func testNeverOverwritesAnInputOrAnExistingFile() throws {
+    let folder = try Fixtures.temporaryDirectory()
+    let copy = folder.appendingPathComponent("a.h5").path
+    try FileManager.default.copyItem(atPath: a, toPath: copy)
+    let before = try Data(contentsOf: URL(fileURLWithPath: copy))
+    let onInput = try runEnsemble(["merge", "--sum", copy, b, "-o", copy, "--force"])
+    XCTAssertEqual(onInput.status, 1)
+    XCTAssertEqual(onInput.stderr, "Error: refusing to write \(copy): it is one of the inputs\n")
+    XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: copy)), before)
+    let out = folder.appendingPathComponent("m.h5").path
+    XCTAssertEqual(try runEnsemble(["merge", "--sum", a, b, "-o", out]).status, 0)
+    let again = try runEnsemble(["merge", "--sum", a, b, "-o", out])
+    XCTAssertEqual(again.status, 1)
+    XCTAssertTrue(again.stderr.contains("already exists; pass --force"), again.stderr)
+    XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)), ["a.h5", "m.h5"])
+  }
+
+  func testWritesToStdoutInAPipeAndSaysWhatItWrote() throws {
+    let piped = try runEnsemble(["merge", "--average", a, b])
+    XCTAssertEqual(piped.status, 0, piped.stderr)
+    XCTAssertEqual(Array(piped.stdout.prefix(4)), [0x89, 0x48, 0x44, 0x46], "an HDF5 file on stdout")
+    let folder = try Fixtures.temporaryDirectory()
+    let named = try runEnsemble(["merge", "--average", a, b, "-o", folder.appendingPathComponent("m.h5").path])
+    XCTAssertTrue(named.stderr.hasPrefix("wrote "), named.stderr)
+  }
+
+  func testPredictDefaultsToAverageAndSaysSoOnce() throws {
+    let x = Fixtures.path("expected/k2_member_a.input0.npy")
+    let result = try runEnsemble(["predict", a, b, "--input", x])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    XCTAssertEqual(result.stderr, "note: 2 models and no merge mode; using --average\n")
+  }
+}
