@@ -30,6 +30,20 @@ public enum Op {
   case embedding(Embedding)
   /// The input unchanged (Dropout, noise layers at inference).
   case identity
+  /// A convolution over 1 or 2 spatial axes (see `Convolution`).
+  case convolution(Convolution)
+  /// A transposed convolution over 1 or 2 spatial axes.
+  case transposedConvolution(TransposedConvolution)
+  /// Max or average pooling over 1 or 2 spatial axes.
+  case pooling(Pooling)
+  /// Max or mean over every spatial axis; `keepDims` keeps them as size 1.
+  case globalPooling(Pooling.Kind, keepDims: Bool)
+  /// Zero padding (positive) or cropping (negative) per spatial axis, `(before, after)`.
+  case pad([(Int, Int)])
+  /// Repeats each element `factors[i]` times along spatial axis i (nearest neighbour).
+  case upsample(factors: [Int])
+  /// Bilinear or nearest resize of the 2 spatial axes with half-pixel centres, as tf.image.resize.
+  case resize(height: Int, width: Int, bilinear: Bool)
 
   /// A short name for messages.
   public var name: String {
@@ -48,6 +62,13 @@ public enum Op {
     case .concat: return "Concatenate"
     case .embedding: return "Embedding"
     case .identity: return "Identity"
+    case .convolution: return "Convolution"
+    case .transposedConvolution: return "TransposedConvolution"
+    case .pooling(let pooling): return pooling.kind == .max ? "MaxPooling" : "AveragePooling"
+    case .globalPooling(let kind, _): return kind == .max ? "GlobalMaxPooling" : "GlobalAveragePooling"
+    case .pad: return "Padding"
+    case .upsample: return "UpSampling"
+    case .resize: return "Resize"
     }
   }
 }

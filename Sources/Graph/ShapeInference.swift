@@ -59,6 +59,8 @@ extension Op {
     case .embedding(let op):
       let x = try single(inputs)
       return [Shape(x.dims + [op.width])]
+    case .convolution, .transposedConvolution, .pooling, .globalPooling, .pad, .upsample, .resize:
+      return try spatialShape(try single(inputs))
     }
   }
 

@@ -106,6 +106,35 @@ struct LayerContext {
     return tensor.data
   }
 
+  /// Runs `body` on the input in channels-last layout: a `data_format: channels_first` input is
+  /// transposed to channels-last before and back after.
+  func channelsLast(_ body: (Graph.Value) throws -> Graph.Value) throws -> Graph.Value {
+    guard string("data_format", default: "channels_last") == "channels_first" else { return try body(input) }
+    let rank = inputShape.rank
+    let inward = try add(.transpose(perm: [0] + Array(2..<rank) + [1]))
+    let result = try body(inward)
+    let outRank = graph.shape(result).rank
+    return try add(.transpose(perm: [0, outRank - 1] + Array(1..<(outRank - 1))), [result])
+  }
+
+  /// A window parameter (`kernel_size`, `strides`, …) as one value per spatial axis.
+  func window(_ key: String, axes: Int, default fallback: Int? = nil) throws -> [Int] {
+    guard let value = config[key], !value.isNull else {
+      guard let fallback else { throw error("config '\(key)' is missing") }
+      return Array(repeating: fallback, count: axes)
+    }
+    let values = try ints(key)
+    return values.count == 1 ? Array(repeating: values[0], count: axes) : values
+  }
+
+  /// The `padding` config entry.
+  func padding() throws -> Padding {
+    guard let padding = Padding(rawValue: string("padding", default: "valid").lowercased()) else {
+      throw error("padding '\(string("padding", default: ""))' is not valid, same or causal")
+    }
+    return padding
+  }
+
   /// Applies the `activation` config entry, if any, after `value`.
   func activate(_ value: Graph.Value, key: String = "activation") throws -> Graph.Value {
     guard let spec = config[key], !spec.isNull else { return value }

@@ -37,6 +37,20 @@ extension Op {
       Layout.concat(inputs, shapes: inShapes, y, axis: axis < 0 ? axis + shape.count : axis)
     case .embedding(let op):
       try Layout.embedding(op, x!, y, count: count)
+    case .convolution(let op):
+      ConvolutionKernel.run(op, x!, inShape: shape, y, outShape: outShapes[0])
+    case .transposedConvolution(let op):
+      ConvolutionKernel.transposed(op, x!, inShape: shape, y, outShape: outShapes[0])
+    case .pooling(let op):
+      PoolingKernel.run(op, x!, inShape: shape, y, outShape: outShapes[0])
+    case .globalPooling(let kind, _):
+      PoolingKernel.global(kind, x!, inShape: shape, y)
+    case .pad(let pads):
+      SpatialKernel.pad(pads, x!, inShape: shape, y, outShape: outShapes[0])
+    case .upsample:
+      SpatialKernel.upsample(x!, inShape: shape, y, outShape: outShapes[0])
+    case .resize(_, _, let bilinear):
+      SpatialKernel.resize(bilinear: bilinear, x!, inShape: shape, y, outShape: outShapes[0])
     }
   }
 }

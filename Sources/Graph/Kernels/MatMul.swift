@@ -18,6 +18,18 @@ enum MatMul {
       accumulate ? 1 : 0, c, Int32(n))
   }
 
+  /// The general row-major product with explicit leading dimensions:
+  /// `C[m×n] = A[m×k]·B (+ C)`, B being `[k×n]` (or `[n×k]` when `transposeB`).
+  static func gemm(
+    _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int, _ c: UnsafeMutablePointer<Float>,
+    ldc: Int, m: Int, k: Int, n: Int, accumulate: Bool, transposeB: Bool = false
+  ) {
+    guard m > 0, n > 0, k > 0 else { return }
+    cblas_sgemm(
+      CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
+      a, Int32(lda), b, Int32(ldb), accumulate ? 1 : 0, c, Int32(ldc))
+  }
+
   /// `y = x·kernel + bias` for every row of x: the bias is copied into each output row and
   /// one sgemm over the whole batch accumulates onto it.
   static func dense(_ op: Dense, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int) {

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Kernels that move pixels: zero padding and cropping, nearest upsampling, resizing.
+enum SpatialKernel {
+  /// Pads with zeros (positive amounts) or crops (negative) each spatial axis.
+  static func pad(
+    _ pads: [(Int, Int)], _ x: UnsafePointer<Float>, inShape: [Int], _ y: UnsafeMutablePointer<Float>, outShape: [Int]
+  ) {
+    y.update(repeating: 0, count: outShape.reduce(1, *))
+    let (n, h, w, c) = ConvolutionKernel.dims4(inShape)
+    let (_, oh, ow, _) = ConvolutionKernel.dims4(outShape)
+    let top = pads.count == 2 ? pads[0].0 : 0, left = pads.last?.0 ?? 0
+    for b in 0..<n {
+      for iy in 0..<h {
+        let oy = iy + top
+        guard oy >= 0, oy < oh else { continue }
+        for ix in 0..<w {
+          let ox = ix + left
+          guard ox >= 0, ox < ow else { continue }
+          (y + ((b * oh + oy) * ow + ox) * c).update(from: x + ((b * h + iy) * w + ix) * c, count: c)
+        }
+      }
+    }
+  }
+
+  /// Nearest-neighbour upsampling by integer factors.
+  static func upsample(_ x: UnsafePointer<Float>, inShape: [Int], _ y: UnsafeMutablePointer<Float>, outShape: [Int]) {
+    let (n, h, w, c) = ConvolutionKernel.dims4(inShape)
+    let (_, oh, ow, _) = ConvolutionKernel.dims4(outShape)
+    for b in 0..<n {
+      for oy in 0..<oh {
+        for ox in 0..<ow {
+          (y + ((b * oh + oy) * ow + ox) * c).update(from: x + ((b * h + oy * h / oh) * w + ox * w / ow) * c, count: c)
+        }
+      }
+    }
+  }
+
+  /// tf.image.resize with half-pixel centres: bilinear `src = (dst + 0.5)·in/out − 0.5`
+  /// between floor and ceil (clamped); nearest `src = floor((dst + 0.5)·in/out)`.
+  static func resize(
+    bilinear: Bool, _ x: UnsafePointer<Float>, inShape: [Int], _ y: UnsafeMutablePointer<Float>, outShape: [Int]
+  ) {
+    let (n, h, w, c) = ConvolutionKernel.dims4(inShape)
+    let (_, oh, ow, _) = ConvolutionKernel.dims4(outShape)
+    let scaleY = Float(h) / Float(oh), scaleX = Float(w) / Float(ow)
+    func taps(_ out: Int, _ scale: Float, _ size: Int) -> (Int, Int, Float) {
+      if !bilinear {
+        let source = min(Int(Foundation.floor((Float(out) + 0.5) * scale)), size - 1)
+        return (source, source, 0)
+      }
+      let source = (Float(out) + 0.5) * scale - 0.5
+      let lower = Foundation.floor(source)
+      return (max(Int(lower), 0), min(Int(Foundation.ceil(source)), size - 1), source - lower)
+    }
+    for b in 0..<n {
+      for oy in 0..<oh {
+        let (y0, y1, fy) = taps(oy, scaleY, h)
+        for ox in 0..<ow {
+          let (x0, x1, fx) = taps(ox, scaleX, w)
+          let out = y + ((b * oh + oy) * ow + ox) * c
+          let p00 = x + ((b * h + y0) * w + x0) * c, p01 = x + ((b * h + y0) * w + x1) * c
+          let p10 = x + ((b * h + y1) * w + x0) * c, p11 = x + ((b * h + y1) * w + x1) * c
+          for ch in 0..<c {
+            let top = p00[ch] + (p01[ch] - p00[ch]) * fx
+            let bottom = p10[ch] + (p11[ch] - p10[ch]) * fx
+            out[ch] = top + (bottom - top) * fy
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import Graph
+import JSON
+
+extension LayerKind {
+  /// ZeroPadding1D/2D (`sign` 1) and Cropping1D/2D (`sign` −1): amounts per spatial axis as an
+  /// int, a `(before, after)` pair, or `((top, bottom), (left, right))`.
+  static func padding(key: String, sign: Int, axes: Int) -> LayerKind {
+    LayerKind(
+      keys: [key, "data_format"],
+      build: { context in
+        [
+          try context.channelsLast { x in
+            let amounts = try context.amounts(key, axes: axes).map { (sign * $0.0, sign * $0.1) }
+            return try context.add(.pad(amounts), [x])
+          }
+        ]
+      })
+  }
+
+  /// UpSampling1D/2D: nearest repeats each row/column `size` times; 'bilinear' resizes.
+  static func upsampling(axes: Int) -> LayerKind {
+    LayerKind(
+      keys: ["size", "data_format", "interpolation"],
+      build: { context in
+        [
+          try context.channelsLast { x in
+            let factors = try context.window("size", axes: axes, default: 2)
+            let method = context.string("interpolation", default: "nearest")
+            if method == "nearest" { return try context.add(.upsample(factors: factors), [x]) }
+            guard method == "bilinear", axes == 2 else {
+              throw context.error("interpolation '\(method)' is not supported")
+            }
+            let shape = context.graph.shape(x)
+            guard let height = shape.dims[1], let width = shape.dims[2] else {
+              throw context.error("bilinear upsampling needs known height and width, input is \(shape)")
+            }
+            return try context.add(.resize(height: height * factors[0], width: width * factors[1], bilinear: true), [x])
+          }
+        ]
+      })
+  }
+
+  /// Resizing to `height × width`, bilinear or nearest, without cropping to aspect ratio.
+  static let resizing = LayerKind(
+    keys: ["height", "width", "interpolation", "crop_to_aspect_ratio", "data_format"],
+    build: { context in
+      [
+        try context.channelsLast { x in
+          let method = context.string("interpolation", default: "bilinear")
+          guard method == "bilinear" || method == "nearest" else {
+            throw context.error("interpolation '\(method)' is not supported (bilinear, nearest)")
+          }
+          if context.bool("crop_to_aspect_ratio", default: false) {
+            throw context.error("crop_to_aspect_ratio is not supported")
+          }
+          return try context.add(
+            .resize(height: try context.int("height"), width: try context.int("width"), bilinear: method == "bilinear"),
+            [x])
+        }
+      ]
+    })
+}
+
+extension LayerContext {
+  /// Padding or cropping amounts per spatial axis.
+  func amounts(_ key: String, axes: Int) throws -> [(Int, Int)] {
+    guard let value = config[key], !value.isNull else { throw error("config '\(key)' is missing") }
+    if let single = value.int { return Array(repeating: (single, single), count: axes) }
+    guard let items = value.array else { throw error("config '\(key)' = \(value.text) is not understood") }
+    if axes == 1, items.count == 2, let a = items[0].int, let b = items[1].int { return [(a, b)] }
+    return try items.map { item in
+      if let both = item.int { return (both, both) }
+      guard let pair = item.array, pair.count == 2, let a = pair[0].int, let b = pair[1].int else {
+        throw error("config '\(key)' = \(value.text) is not understood")
+      }
+      return (a, b)
+    }
+  }
+}
