@@ -42,6 +42,18 @@ public enum Op {
   case pad([(Int, Int)])
   /// Repeats each element `factors[i]` times along spatial axis i (nearest neighbour).
   case upsample(factors: [Int])
+  /// An LSTM, GRU or SimpleRNN over time; inputs `[x]` or `[x, mask]`.
+  case recurrent(Recurrent)
+  /// A `(batch, time)` mask of 1s and 0s computed from the input.
+  case mask(MaskSource)
+  /// `Σ x·m / Σ m` over time, per feature: GlobalAveragePooling1D under a mask. Inputs `[x, mask]`.
+  case maskedAverage
+  /// Reverses the time axis (axis 1).
+  case reverseTime
+  /// `(batch, time, rest…)` → `(batch·time, rest…)`, for TimeDistributed.
+  case foldTime
+  /// `(batch·time, rest…)` → `(batch, time, rest…)`; the second input gives batch and time.
+  case unfoldTime
   /// Bilinear or nearest resize of the 2 spatial axes with half-pixel centres, as tf.image.resize.
   case resize(height: Int, width: Int, bilinear: Bool)
 
@@ -69,6 +81,12 @@ public enum Op {
     case .pad: return "Padding"
     case .upsample: return "UpSampling"
     case .resize: return "Resize"
+    case .recurrent(let op): return "\(op.cell)".uppercased()
+    case .mask: return "Mask"
+    case .maskedAverage: return "MaskedAverage"
+    case .reverseTime: return "ReverseTime"
+    case .foldTime: return "FoldTime"
+    case .unfoldTime: return "UnfoldTime"
     }
   }
 }

@@ -61,6 +61,8 @@ extension Op {
       return [Shape(x.dims + [op.width])]
     case .convolution, .transposedConvolution, .pooling, .globalPooling, .pad, .upsample, .resize:
       return try spatialShape(try single(inputs))
+    case .recurrent, .mask, .maskedAverage, .reverseTime, .foldTime, .unfoldTime:
+      return try sequenceShapes(inputs)
     }
   }
 

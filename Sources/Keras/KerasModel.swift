@@ -77,6 +77,22 @@ public struct KerasModel {
     self.kerasVersion = kerasVersion
   }
 
+  /// A unique name per output, for files and columns: the layer's name, `name_1` for its
+  /// second tensor, and a numeric suffix if a name would repeat.
+  public var outputNames: [String] {
+    var names: [String] = []
+    for ref in outputs {
+      let base = ref.tensor == 0 ? ref.layer : "\(ref.layer)_\(ref.tensor)"
+      var name = base, counter = 2
+      while names.contains(name) {
+        name = "\(base)_\(counter)"
+        counter += 1
+      }
+      names.append(name)
+    }
+    return names
+  }
+
   public func layer(named name: String) -> KerasLayer? { layers.first { $0.name == name } }
 
   public func layerIndex(named name: String) -> Int? { layers.firstIndex { $0.name == name } }

@@ -23,6 +23,9 @@ struct LayerKind {
   var renames: [String: String] = [:]
   /// Keys a loader requires, with the value to write when the source config lacks them.
   var required: [(String, JSONValue)] = []
+  /// Whether a sequence mask on the (first) input passes on to the output, as Keras's
+  /// `supports_masking` layers do. Layers that make or consume masks set `outputMask` instead.
+  var propagatesMask = false
   /// Adds the layer's nodes for one call and returns its outputs.
   var build: (inout LayerContext) throws -> [Graph.Value]
 }
@@ -33,8 +36,13 @@ struct LayerContext {
   let inputs: [Graph.Value]
   let graph: Graph
   let dialect: Dialect
+  /// The inputs' sequence masks, `(batch, time)` of 1s and 0s, where Keras would carry one.
+  var masks: [Graph.Value?] = []
+  /// The mask the layer's output carries, set by builders that make one.
+  var outputMask: Graph.Value? = nil
 
   var config: JSONValue { layer.config }
+  var inputMask: Graph.Value? { masks.first ?? nil }
   var input: Graph.Value { inputs[0] }
   var inputShape: Shape { graph.shape(inputs[0]) }
 

@@ -68,6 +68,13 @@ enum LayerTable {
     "UpSampling1D": .upsampling(axes: 1),
     "UpSampling2D": .upsampling(axes: 2),
     "Resizing": .resizing,
+    "LSTM": .recurrent,
+    "GRU": .recurrent,
+    "SimpleRNN": .recurrent,
+    "RNN": .rnn,
+    "Bidirectional": .bidirectional,
+    "TimeDistributed": .timeDistributed,
+    "Masking": .masking,
   ]
 
   /// The kind for a layer, or an error naming the class and the layer.

@@ -33,6 +33,8 @@ enum ModelBuilder {
   final class Builder {
     let graph: Graph
     var recorded: [String: [[Graph.Value]]] = [:]
+    /// The sequence mask each value carries, by value id.
+    var maskOf: [Int: Graph.Value] = [:]
 
     init(graph: Graph) { self.graph = graph }
 
@@ -95,8 +97,15 @@ enum ModelBuilder {
           throw error
         }
       }
+      let kind = try LayerTable.kind(for: layer)
       var context = LayerContext(layer: layer, inputs: inputs, graph: graph, dialect: dialect)
-      return try LayerTable.kind(for: layer).build(&context)
+      context.masks = inputs.map { maskOf[$0.id] }
+      let outputs = try kind.build(&context)
+      let carried = context.outputMask ?? (kind.propagatesMask ? context.masks.compactMap { $0 }.first : nil)
+      if let carried {
+        for output in outputs where graph.shape(output).rank >= 2 { maskOf[output.id] = carried }
+      }
+      return outputs
     }
   }
 }

@@ -51,6 +51,16 @@ extension Op {
       SpatialKernel.upsample(x!, inShape: shape, y, outShape: outShapes[0])
     case .resize(_, _, let bilinear):
       SpatialKernel.resize(bilinear: bilinear, x!, inShape: shape, y, outShape: outShapes[0])
+    case .recurrent(let op):
+      RecurrentKernel.run(op, x!, mask: inputs.count > 1 ? inputs[1] : nil, shape: shape, outputs)
+    case .mask(let source):
+      SequenceKernel.mask(source, x!, shape: shape, y)
+    case .maskedAverage:
+      SequenceKernel.maskedAverage(x!, inputs[1], shape: shape, y)
+    case .reverseTime:
+      SequenceKernel.reverseTime(x!, shape: shape, y)
+    case .foldTime, .unfoldTime:
+      y.update(from: x!, count: count)
     }
   }
 }

@@ -4,6 +4,7 @@ extension LayerKind {
   /// Activation: the named function.
   static let activation = LayerKind(
     keys: ["activation"],
+    propagatesMask: true,
     build: { context in [try context.activate(context.input)] })
 
   /// ReLU: `max_value` if x ≥ max_value; x if threshold ≤ x; `negative_slope·(x − threshold)` below.

@@ -8,6 +8,7 @@ extension LayerKind {
       [WeightSlot("kernel")] + ((config["use_bias"]?.bool ?? true) ? [WeightSlot("bias")] : [])
     },
     keys: ["units", "activation", "use_bias"],
+    propagatesMask: true,
     build: { context in
       let units = try context.int("units")
       guard let inputs = context.inputShape.dims.last ?? nil else {

@@ -8,6 +8,7 @@ extension LayerKind {
     build: { context in
       let vocabulary = try context.int("input_dim"), width = try context.int("output_dim")
       let table = try context.weight(0, "embeddings", shape: [vocabulary, width])
+      if context.bool("mask_zero", default: false) { context.outputMask = try context.add(.mask(.nonZeroIds)) }
       return [try context.add(.embedding(Embedding(table: table, vocabulary: vocabulary, width: width)))]
     })
 }

@@ -3,7 +3,7 @@ import Graph
 extension LayerKind {
   /// Add, Subtract, Multiply, Average, Maximum, Minimum: element-wise over all inputs.
   static func merging(_ kind: MergeKind) -> LayerKind {
-    LayerKind(build: { context in [try context.add(.merge(kind))] })
+    LayerKind(propagatesMask: true, build: { context in [try context.add(.merge(kind))] })
   }
 
   /// Concatenate along `axis` (default −1).

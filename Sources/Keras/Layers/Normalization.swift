@@ -10,6 +10,7 @@ extension LayerKind {
         + [WeightSlot("moving_mean", trainable: false), WeightSlot("moving_variance", trainable: false)]
     },
     keys: ["axis", "epsilon", "center", "scale"],
+    propagatesMask: true,
     build: { context in
       let axis = try context.inputShape.axis(try context.axis(default: -1))
       guard let channels = context.inputShape.dims[axis] else {
@@ -42,6 +43,7 @@ extension LayerKind {
         + ((config["center"]?.bool ?? true) ? [WeightSlot("beta")] : [])
     },
     keys: ["axis", "epsilon", "center", "scale"],
+    propagatesMask: true,
     build: { context in
       let shape = context.inputShape
       let raw = context.config["axis"]?.array?.compactMap(\.int) ?? [context.config["axis"]?.int ?? -1]

@@ -28,6 +28,9 @@ extension LayerKind {
         if transposedInput && keepDims {
           return [try context.channelsLast { x in try context.add(.globalPooling(kind, keepDims: true), [x]) }]
         }
+        if kind == .average, !keepDims, !transposedInput, let mask = context.inputMask, context.inputShape.rank == 3 {
+          return [try context.add(.maskedAverage, [context.input, mask])]
+        }
         var x = context.input
         if transposedInput {
           let rank = context.inputShape.rank

@@ -48,7 +48,7 @@ struct Predict: ParsableCommand {
     let tensors = try InputFiles.read(input, shapes: graph.inputs.map(graph.shape))
     let results = try Executor(graph).predict(
       tensors, batchSize: batchSize, progress: Progress(label: "predict").update)
-    let names = loaded.outputs.map(\.layer)
+    let names = loaded.outputNames
     let named = zip(names, results).map { (name: $0, tensor: $1) }
     let chosen = format ?? output.flatMap(OutputFormat.init(path:)) ?? .csv
     let data = try chosen.encode(named)

@@ -1,0 +1,133 @@
+import Graph
+import JSON
+
+/// LSTM, GRU and SimpleRNN (also as `RNN` around their cells), from a config and weights.
+enum RecurrentLayer {
+  static let keys = [
+    "units", "activation", "recurrent_activation", "use_bias", "return_sequences", "return_state", "go_backwards",
+    "reset_after",
+  ]
+
+  static func cell(_ className: String) -> String? {
+    switch className {
+    case "LSTM", "LSTMCell", "CuDNNLSTM": return "LSTM"
+    case "GRU", "GRUCell", "CuDNNGRU": return "GRU"
+    case "SimpleRNN", "SimpleRNNCell": return "SimpleRNN"
+    default: return nil
+    }
+  }
+
+  static func slots(_ config: JSONValue) -> [WeightSlot] {
+    [WeightSlot("kernel"), WeightSlot("recurrent_kernel")]
+      + ((config["use_bias"]?.bool ?? true) ? [WeightSlot("bias")] : [])
+  }
+
+  /// The engine op for a recurrent layer of `className` with `config` and `weights`.
+  static func op(
+    _ className: String, _ config: JSONValue, weights: [Tensor], inputs: Int, context: LayerContext,
+    zeroOutputForMask: Bool = false
+  ) throws -> Recurrent {
+    guard let name = cell(className) else { throw context.error("'\(className)' is not a recurrent layer") }
+    if config["stateful"]?.bool == true { throw context.error("stateful recurrent layers are not supported") }
+    if config["time_major"]?.bool == true { throw context.error("time_major recurrent layers are not supported") }
+    guard let units = config["units"]?.int else { throw context.error("config 'units' is missing") }
+    let useBias = config["use_bias"]?.bool ?? true
+    let gates = name == "LSTM" ? 4 : name == "GRU" ? 3 : 1
+    guard weights.count == (useBias ? 3 : 2) else {
+      throw context.error("expected \(useBias ? 3 : 2) weights, found \(weights.count)")
+    }
+    func checked(_ index: Int, _ label: String, _ shapes: [[Int]]) throws -> Tensor {
+      guard shapes.contains(weights[index].shape) else {
+        throw context.error("weight '\(label)' has shape \(weights[index].shape), expected \(shapes[0])")
+      }
+      return weights[index]
+    }
+    let kernel = try checked(0, "kernel", [[inputs, gates * units]])
+    let recurrentKernel = try checked(1, "recurrent_kernel", [[units, gates * units]])
+    let bias = useBias ? try checked(2, "bias", [[gates * units], [2, gates * units]]) : nil
+    let cell: Recurrent.Cell
+    switch name {
+    case "LSTM": cell = .lstm
+    case "GRU": cell = .gru(resetAfter: config["reset_after"]?.bool ?? (bias?.shape.count == 2))
+    default: cell = .simple
+    }
+    if case .gru(true) = cell, let bias, bias.shape != [2, gates * units] {
+      throw context.error("weight 'bias' has shape \(bias.shape), expected [2, \(gates * units)] for reset_after")
+    }
+    func activation(_ key: String, _ fallback: String) throws -> Activation {
+      let spec = config[key] ?? .string(fallback)
+      let label = spec.string ?? spec["config"]?.string ?? fallback
+      guard
+        let activation = Activations.activation(label, dialect: context.dialect) ?? (label == "linear" ? .linear : nil)
+      else {
+        throw context.error("\(key) '\(label)' is not supported in a recurrent layer")
+      }
+      return activation
+    }
+    return Recurrent(
+      cell: cell, units: units, inputs: inputs, kernel: kernel.data, recurrentKernel: recurrentKernel.data,
+      bias: bias?.data, activation: try activation("activation", "tanh"),
+      recurrentActivation: try activation("recurrent_activation", "sigmoid"),
+      returnSequences: config["return_sequences"]?.bool ?? false, returnState: config["return_state"]?.bool ?? false,
+      goBackwards: config["go_backwards"]?.bool ?? false, zeroOutputForMask: zeroOutputForMask)
+  }
+
+  /// The input's feature count, `(batch, time, features)`.
+  static func features(_ context: LayerContext) throws -> Int {
+    let shape = context.inputShape
+    guard shape.rank == 3, let features = shape.dims[2] else {
+      throw context.error("expected input (batch, time, features), got \(shape)")
+    }
+    return features
+  }
+
+  /// Adds the op, fed the input mask when there is one.
+  static func add(_ op: Recurrent, _ context: LayerContext) throws -> [Graph.Value] {
+    let inputs = [context.input] + (context.inputMask.map { [$0] } ?? [])
+    do {
+      return try context.graph.addNode(.recurrent(op), inputs)
+    } catch let error as GraphError {
+      throw context.error(error.description)
+    }
+  }
+
+  /// The config of an `RNN` layer wrapping a cell: the cell's config with the RNN's flags.
+  static func unwrapped(_ config: JSONValue) -> (String, JSONValue)? {
+    guard let cell = config["cell"], let className = cell["class_name"]?.string else { return nil }
+    var merged = cell["config"] ?? .object([])
+    for key in ["return_sequences", "return_state", "go_backwards", "stateful", "unroll", "time_major"] {
+      if let value = config[key] { merged = merged.setting(key, value) }
+    }
+    return (className, merged)
+  }
+}
+
+extension LayerKind {
+  /// LSTM / GRU / SimpleRNN: weights kernel `(in, g·u)`, recurrent_kernel `(u, g·u)`, bias.
+  static let recurrent = LayerKind(
+    slots: RecurrentLayer.slots,
+    keys: RecurrentLayer.keys,
+    build: { context in
+      let op = try RecurrentLayer.op(
+        context.layer.className, context.config, weights: context.layer.weights,
+        inputs: try RecurrentLayer.features(context), context: context)
+      let outputs = try RecurrentLayer.add(op, context)
+      if op.returnSequences { context.outputMask = context.inputMask }
+      return outputs
+    })
+
+  /// RNN(cell): the cell's layer with the RNN's flags.
+  static let rnn = LayerKind(
+    slots: { config in RecurrentLayer.unwrapped(config).map { RecurrentLayer.slots($0.1) } ?? [] },
+    build: { context in
+      guard let (className, config) = RecurrentLayer.unwrapped(context.config) else {
+        throw context.error("RNN without a known cell")
+      }
+      let op = try RecurrentLayer.op(
+        className, config, weights: context.layer.weights, inputs: try RecurrentLayer.features(context),
+        context: context)
+      let outputs = try RecurrentLayer.add(op, context)
+      if op.returnSequences { context.outputMask = context.inputMask }
+      return outputs
+    })
+}
