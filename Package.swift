@@ -7,7 +7,8 @@ let package = Package(
     .executable(name: "ensemble", targets: ["ensemble"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
   ],
   targets: [
     // MARK: - C shims (declarations only)
@@ -20,7 +21,7 @@ let package = Package(
     .target(name: "HDF5", dependencies: ["CHDF5"]),
     .target(name: "JSON"),
     .target(name: "Graph", dependencies: ["CBLAS"]),
-    .target(name: "Keras", dependencies: ["HDF5", "JSON", "Graph"]),
+    .target(name: "Keras", dependencies: ["HDF5", "JSON", "Graph", "ZIPFoundation"]),
     .target(name: "Merge", dependencies: ["Keras", "Graph"]),
     .target(name: "TensorIO", dependencies: ["Graph", "JSON"]),
 

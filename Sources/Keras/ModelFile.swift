@@ -1,40 +1,87 @@
 import Foundation
 import HDF5
 import JSON
+import ZIPFoundation
 
-/// Loads a full-model Keras `.h5` file: the `model_config` JSON and the weights.
+/// Loads a Keras model from any file Keras writes:
+/// - a full-model `.h5` (`model.save("x.h5")`, Keras 2 or 3): `model_config` plus `model_weights`;
+/// - a `.keras` archive (Keras 3): `config.json` plus `model.weights.h5`;
+/// - a weights-only file, with the architecture JSON of `model.to_json()` given apart: Keras 2's
+///   `save_weights("w.h5")` or Keras 3's `save_weights("w.weights.h5")`.
 ///
 /// ```swift
 /// let model = try ModelFile.load("classifier.h5")
 /// let built = try model.build()
 /// ```
 public enum ModelFile {
-  public static func load(_ path: String) throws -> KerasModel {
+  public static func load(_ path: String, architecture: String? = nil) throws -> KerasModel {
     do {
+      guard FileManager.default.fileExists(atPath: path) else { throw KerasError("no such file") }
+      if try isZip(path) { return try loadArchive(path) }
       let file = try File(reading: path)
       let root = file.root
-      guard let configText = try root.stringAttribute("model_config") else {
-        if try root.stringsAttribute("layer_names") != nil || root.contains("layers") {
-          throw KerasError(
-            "this is a weights-only file with no model_config; a full model saved with "
-              + "model.save(\"x.h5\") is needed")
-        }
-        throw KerasError("not a Keras model file: no model_config attribute")
+      let embedded = try root.stringAttribute("model_config")
+      guard let configText = architecture ?? embedded else {
+        throw KerasError(
+          "a weights-only file with no model_config; give the architecture JSON of model.to_json() with --config")
       }
       let weightsRoot = root.contains("model_weights") ? try root.group("model_weights") : root
-      let version = try root.stringAttribute("keras_version") ?? weightsRoot.stringAttribute("keras_version")
-      let json: JSONValue
-      do {
-        json = try JSONValue.parse(configText)
-      } catch {
-        throw KerasError("model_config is not valid JSON: \(error)")
+      let fileVersion = try root.stringAttribute("keras_version") ?? weightsRoot.stringAttribute("keras_version")
+      var model = try parse(configText, version: fileVersion)
+      if try weightsRoot.chunkedStringsAttribute("layer_names") != nil {
+        try WeightLoader.assign(try WeightLoader.groups(in: weightsRoot), to: &model)
+      } else {
+        try ArchiveWeights.assign(from: root, to: &model)
       }
-      var model = try ModelConfig.parse(json, dialect: Dialect(version: version), version: version)
-      try WeightLoader.assign(try WeightLoader.groups(in: weightsRoot), to: &model)
       return model
     } catch let error as KerasError {
       throw error.inFile(path)
     }
+  }
+
+  /// A config document: `{"class_name", "config", …}`, Keras 3's carrying a `module` key.
+  static func parse(_ text: String, version fileVersion: String?) throws -> KerasModel {
+    let json: JSONValue
+    do {
+      json = try JSONValue.parse(text)
+    } catch {
+      throw KerasError("the model config is not valid JSON: \(error)")
+    }
+    let version = json["keras_version"]?.string ?? (json["module"] != nil ? "3" : fileVersion)
+    return try ModelConfig.parse(json, dialect: Dialect(version: version), version: version ?? fileVersion)
+  }
+
+  /// A `.keras` zip: `metadata.json`, `config.json` and `model.weights.h5`.
+  static func loadArchive(_ path: String) throws -> KerasModel {
+    let archive: Archive
+    do {
+      archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+    } catch {
+      throw KerasError("not a readable zip archive: \(error)")
+    }
+    func member(_ name: String) throws -> Data {
+      guard let entry = archive[name] else { throw KerasError("the archive has no \(name)") }
+      var data = Data()
+      _ = try archive.extract(entry) { data.append($0) }
+      return data
+    }
+    let metadata = try? JSONValue.parse(String(decoding: try member("metadata.json"), as: UTF8.self))
+    var model = try parse(
+      String(decoding: try member("config.json"), as: UTF8.self), version: metadata?["keras_version"]?.string ?? "3")
+    model.kerasVersion = metadata?["keras_version"]?.string ?? model.kerasVersion
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ensemble-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let weightsPath = folder.appendingPathComponent("model.weights.h5").path
+    try member("model.weights.h5").write(to: URL(fileURLWithPath: weightsPath))
+    try ArchiveWeights.assign(from: try File(reading: weightsPath).root, to: &model)
+    return model
+  }
+
+  static func isZip(_ path: String) throws -> Bool {
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw KerasError("cannot open the file") }
+    defer { try? handle.close() }
+    return handle.readData(ofLength: 4) == Data([0x50, 0x4B, 0x03, 0x04])
   }
 }
 

@@ -61,7 +61,7 @@ final class PredictCLITests: XCTestCase {
     )
     let missing = try runEnsemble(["predict", "/no/such.h5", "--input", "x.npy"])
     XCTAssertEqual(missing.status, 1)
-    XCTAssertEqual(missing.stderr, "Error: /no/such.h5: /: no such file\n")
+    XCTAssertEqual(missing.stderr, "Error: /no/such.h5: no such file\n")
     let usage = try runEnsemble(["predict", model])
     XCTAssertEqual(usage.status, 64)
     XCTAssertTrue(usage.stderr.contains("give at least one --input file"), usage.stderr)

@@ -149,3 +149,29 @@ def test_concat_of_different_widths(tmp_path, keras3):
     run("merge", "--concat", fixture(MEMBERS["a"][0]), fixture("models/k3_member_wide.h5"), "-o", merged)
     expected = np.concatenate([np.load(fixture(MEMBERS["a"][1])), np.load(fixture("expected/k3_member_wide.output0.npy"))], -1)
     np.testing.assert_allclose(keras3.models.load_model(merged).predict(np.load(fixture(X)), verbose=0), expected, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("mode", [["--weighted", "0.1"], ["--concat"]])
+def test_keras_archive_output(tmp_path, keras3, mode):
+    """merge -o x.keras writes a Keras 3 archive that keras.models.load_model reads."""
+    merged = str(tmp_path / "merged.keras")
+    run("merge", *mode, fixture(MEMBERS["a"][0]), fixture("models/k3_member_c.keras"), "-o", merged)
+    outs = [np.load(fixture(MEMBERS[n][1])) for n in "ac"]
+    expected = 0.1 * outs[0] + 0.9 * outs[1] if mode[0] == "--weighted" else np.concatenate(outs, -1)
+    x = np.load(fixture(X))
+    np.testing.assert_allclose(keras3.models.load_model(merged).predict(x, verbose=0), expected, rtol=1e-4, atol=1e-4)
+    (ours,) = predict_npz(merged, "--input", fixture(X))
+    np.testing.assert_allclose(ours, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_weights_only_members_with_config(tmp_path, keras3, tf_keras):
+    """Weights-only files (Keras 2 save_weights, Keras 3 .weights.h5) merge with --config."""
+    merged = str(tmp_path / "merged.h5")
+    run(
+        "merge", "--average", fixture("models/k2_mlp_weights.h5"), fixture("models/k3_mlp.weights.h5"),
+        "--config", fixture("models/k2_mlp_architecture.json"), "--config", fixture("models/k3_mlp_architecture.json"),
+        "-o", merged)
+    x = np.load(fixture("expected/k2_mlp.input0.npy"))
+    expected = (tf_keras.models.load_model(fixture("models/k2_mlp.h5")).predict(x, verbose=0)
+                + keras3.models.load_model(fixture("models/k3_mlp.h5")).predict(x, verbose=0)) / 2
+    np.testing.assert_allclose(tf_keras.models.load_model(merged).predict(x, verbose=0), expected, rtol=1e-4, atol=1e-4)

@@ -10,7 +10,7 @@ final class FixtureTests: XCTestCase {
     let records = try Fixtures.records()
     XCTAssertGreaterThanOrEqual(records.count, 20)
     for record in records {
-      let model = try ModelFile.load(Fixtures.path(record.model))
+      let model = try ModelFile.load(record.modelPath, architecture: record.configText)
       let built = try model.build()
       let inputs = try record.inputs.map(Fixtures.npy)
       let outputs = try Executor(built.graph).predict(inputs)
@@ -23,7 +23,7 @@ final class FixtureTests: XCTestCase {
 
   func testBatchesGiveTheSameAnswerAsOneRun() throws {
     let record = try Fixtures.record("k2_normalization")
-    let model = try ModelFile.load(Fixtures.path(record.model))
+    let model = try ModelFile.load(record.modelPath, architecture: record.configText)
     let inputs = try record.inputs.map(Fixtures.npy)
     let whole = try Executor(try model.build().graph).predict(inputs)
     let batched = try Executor(try model.build().graph).predict(inputs, batchSize: 5)
@@ -33,7 +33,7 @@ final class FixtureTests: XCTestCase {
 
   func testSummaryTotalsMatchKeras() throws {
     for record in try Fixtures.records() {
-      let model = try ModelFile.load(Fixtures.path(record.model))
+      let model = try ModelFile.load(record.modelPath, architecture: record.configText)
       let summary = try Summary(model, built: try model.build())
       XCTAssertEqual(summary.totalParams, record.total_params, record.name)
       XCTAssertEqual(summary.trainableParams, record.trainable_params, record.name)

@@ -20,6 +20,14 @@ public enum Fixtures {
     public let total_params: Int
     public let trainable_params: Int
     public let non_trainable_params: Int
+    /// The architecture JSON of a weights-only fixture.
+    public let config: String?
+
+    /// Loads the fixture's model the way `ensemble` does.
+    public var modelPath: String { Fixtures.path(model) }
+    public var configText: String? {
+      config.flatMap { try? String(contentsOfFile: Fixtures.path($0), encoding: .utf8) }
+    }
   }
 
   /// Every fixture, Keras 2 and Keras 3.

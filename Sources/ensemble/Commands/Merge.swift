@@ -14,10 +14,14 @@ struct Merge: ParsableCommand {
 
   @OptionGroup var mode: MergeOptions
 
+  @OptionGroup var architectures: ArchitectureOptions
+
   @Argument(help: "Two or more Keras .h5 model files; one may be - for standard input.")
   var models: [String] = []
 
-  @Option(name: .shortAndLong, help: "The merged file to write, or - for stdout.")
+  @Option(
+    name: .shortAndLong, help: "The merged file to write (.h5, or .keras for a Keras 3 archive), or - for stdout (.h5)."
+  )
   var output: String?
 
   @Flag(help: "Replace an existing output file.")
@@ -28,11 +32,15 @@ struct Merge: ParsableCommand {
   }
 
   func run() throws {
-    let merged = try ModelSet.load(models, options: mode, defaultMode: nil)
+    let merged = try ModelSet.load(
+      models, options: mode, architectures: architectures, defaultMode: nil)
     let summary = try Keras.Summary(merged, built: try merged.build())
-    let write = { (path: String) in try ModelWriter.write(merged, to: path) }
+    let archive = output?.lowercased().hasSuffix(".keras") ?? false
+    let write = { (path: String) in
+      archive ? try ArchiveWriter.write(merged, to: path) : try ModelWriter.write(merged, to: path)
+    }
     if let output, output != "-" {
-      try AtomicFile.write(to: output, force: force, inputs: models, write)
+      try AtomicFile.write(to: output, force: force, inputs: models + architectures.configs, write)
       note(
         "wrote \(output): \(models.count) models, \(summary.rows.count) layers, \(Keras.Summary.grouped(summary.totalParams)) params"
       )

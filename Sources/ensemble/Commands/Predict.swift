@@ -17,6 +17,8 @@ struct Predict: ParsableCommand {
 
   @OptionGroup var mode: MergeOptions
 
+  @OptionGroup var architectures: ArchitectureOptions
+
   @Argument(help: "Keras .h5 model files; one may be - for standard input.")
   var models: [String] = []
 
@@ -42,7 +44,8 @@ struct Predict: ParsableCommand {
   }
 
   func run() throws {
-    let loaded = try ModelSet.load(models, options: mode, defaultMode: .average)
+    let loaded = try ModelSet.load(
+      models, options: mode, architectures: architectures, defaultMode: .average)
     let built = try loaded.build()
     let graph = built.graph
     let tensors = try InputFiles.read(input, shapes: graph.inputs.map(graph.shape))
@@ -53,7 +56,7 @@ struct Predict: ParsableCommand {
     let chosen = format ?? output.flatMap(OutputFormat.init(path:)) ?? .csv
     let data = try chosen.encode(named)
     if let output, output != "-" {
-      try AtomicFile.write(data, to: output, force: force, inputs: models + input)
+      try AtomicFile.write(data, to: output, force: force, inputs: models + input + architectures.configs)
     } else {
       if chosen == .npy || chosen == .npz, isatty(STDOUT_FILENO) != 0 {
         throw CLIError("refusing to write binary \(chosen.rawValue) to a terminal; use -o FILE or a pipe")

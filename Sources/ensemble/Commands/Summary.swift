@@ -10,6 +10,8 @@ struct Summary: ParsableCommand {
 
   @OptionGroup var mode: MergeOptions
 
+  @OptionGroup var architectures: ArchitectureOptions
+
   @Argument(help: "Keras .h5 model files; one may be - for standard input.")
   var models: [String] = []
 
@@ -21,7 +23,8 @@ struct Summary: ParsableCommand {
   }
 
   func run() throws {
-    let loaded = try ModelSet.load(models, options: mode, defaultMode: .average)
+    let loaded = try ModelSet.load(
+      models, options: mode, architectures: architectures, defaultMode: .average)
     let summary = try Keras.Summary(loaded, built: try loaded.build())
     print(json ? summary.json.prettyText : summary.table)
   }

@@ -6,13 +6,15 @@ import Merge
 enum ModelSet {
   /// Loads `paths` and, when there are several, merges them. `defaultMode` is used (and said
   /// once on stderr) when no MODE flag was given; without one, a MODE is required.
-  static func load(_ paths: [String], options: MergeOptions, defaultMode: MergeMode?) throws -> KerasModel {
+  static func load(
+    _ paths: [String], options: MergeOptions, architectures: ArchitectureOptions, defaultMode: MergeMode?
+  ) throws -> KerasModel {
     guard paths.filter({ $0 == "-" }).count <= 1 else {
       throw ValidationError("only one model can come from standard input ('-')")
     }
     guard paths.count > 1 else {
       if options.modeCount > 0 { throw ValidationError("a merge mode needs at least two models, got one") }
-      return try ModelSource.load(paths[0])
+      return try ModelSource.load(paths[0], architecture: try architectures.architecture(for: 0, of: 1))
     }
     var mode = try options.mode(models: paths.count)
     if mode == nil, let defaultMode {
@@ -23,7 +25,11 @@ enum ModelSet {
       throw ValidationError(
         "give a merge mode: --sum, --product, --average, --max, --min, --weighted W[,W…] or --concat")
     }
-    let members = try paths.map { Ensemble.Member(name: $0 == "-" ? "<stdin>" : $0, model: try ModelSource.load($0)) }
+    let members = try paths.enumerated().map { index, path in
+      Ensemble.Member(
+        name: path == "-" ? "<stdin>" : path,
+        model: try ModelSource.load(path, architecture: try architectures.architecture(for: index, of: paths.count)))
+    }
     return try Ensemble.merge(members, mode: mode, separateInputs: options.separateInputs)
   }
 }
