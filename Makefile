@@ -39,13 +39,20 @@ test: deps build venv
 	  test $${PIPESTATUS[0]} -eq 0
 	ENSEMBLE=$(CURDIR)/.build/debug/ensemble $(PYTHON) -m pytest -q Tests/KerasRoundTrip
 
-## demo: the main job on the shipped fixtures, for a person to read.
+## demo: the main job on the shipped fixtures, for a person to read: two different models
+## (widths 5 and 7) merged as 0.1·first + 0.9·second, its summary, and its predictions.
+DEMO := .build/demo
 demo: release
-	@echo "== ensemble summary fixtures/models/k2_mlp.h5"
-	@$(RELEASE_BIN) summary fixtures/models/k2_mlp.h5
+	@mkdir -p $(DEMO)
+	@echo "\$$ ensemble merge --weighted 0.1 fixtures/models/k2_seed_a.h5 fixtures/models/k2_seed_b.h5 -o $(DEMO)/merged.h5"
+	@$(RELEASE_BIN) merge --weighted 0.1 fixtures/models/k2_seed_a.h5 fixtures/models/k2_seed_b.h5 -o $(DEMO)/merged.h5 --force
 	@echo
-	@echo "== ensemble predict fixtures/models/k2_mlp.h5 --input fixtures/expected/k2_mlp.input0.npy (first 5 rows)"
-	@$(RELEASE_BIN) predict fixtures/models/k2_mlp.h5 --input fixtures/expected/k2_mlp.input0.npy | head -5
+	@echo "\$$ ensemble summary $(DEMO)/merged.h5"
+	@$(RELEASE_BIN) summary $(DEMO)/merged.h5
+	@echo
+	@echo "\$$ ensemble predict $(DEMO)/merged.h5 --input fixtures/expected/k2_seed_a.input0.npy --input fixtures/expected/k2_seed_b.input0.npy | head -3"
+	@$(RELEASE_BIN) predict $(DEMO)/merged.h5 --input fixtures/expected/k2_seed_a.input0.npy \
+	  --input fixtures/expected/k2_seed_b.input0.npy | head -3
 
 ## fixtures: regenerate every fixture with real Keras (overwrites fixtures/).
 fixtures: venv
