@@ -1,19 +1,36 @@
-/// Runs a graph on data, a batch at a time.
+import Foundation
+
+/// Runs a graph on data, a batch at a time, on every core.
 ///
-/// For each set of input shapes it plans once: every tensor's concrete shape, and a buffer
-/// slot for it, reusing a slot as soon as the last node that reads it has run. The plan and
-/// its buffers are kept for the next batch of the same size.
+/// Each worker thread owns a plan for its input shapes: every tensor's concrete shape, and a
+/// buffer slot for it, reusing a slot as soon as the last node that reads it has run, plus
+/// scratch memory for the kernels. Plans are kept for the next batch of the same size.
+/// Workers take whole batches, so kernels never synchronise with each other.
 public final class Executor {
   public let graph: Graph
-  private var plan: Plan?
+  private let workers: Int
+  private var plans: [Plan?]
 
-  public init(_ graph: Graph) { self.graph = graph }
+  public init(_ graph: Graph, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    self.graph = graph
+    workers = max(threads, 1)
+    plans = Array(repeating: nil, count: workers)
+  }
 
-  /// Runs all of `inputs` (one tensor per graph input, batch first) in batches of `batchSize`,
-  /// calling `progress(done, total)` after each batch.
+  /// A batch size that keeps the largest intermediate tensor of a batch near 4 MB, so a
+  /// batch's working set stays in cache and a plan's buffers stay small (large batches of
+  /// images cost more in fresh pages than they save), between 1 and 256 samples.
+  public var automaticBatchSize: Int {
+    let largest = graph.shapes.map { Shape($0.features).dims.reduce(1) { $0 * ($1 ?? 64) } }.max() ?? 1
+    return min(256, max(1, (4 << 20) / (4 * max(largest, 1))))
+  }
+
+  /// Runs all of `inputs` (one tensor per graph input, batch first) in batches of at most
+  /// `batchSize` (default: `automaticBatchSize`), calling `progress(done, total)` as batches finish.
   public func predict(
-    _ inputs: [Tensor], batchSize: Int = 256, progress: ((Int, Int) -> Void)? = nil
+    _ inputs: [Tensor], batchSize: Int? = nil, progress: ((Int, Int) -> Void)? = nil
   ) throws -> [Tensor] {
+    let batchSize = batchSize ?? automaticBatchSize
     guard inputs.count == graph.inputs.count else {
       throw GraphError.badInput("the model takes \(graph.inputs.count) inputs, got \(inputs.count)")
     }
@@ -22,31 +39,47 @@ public final class Executor {
       throw GraphError.badInput(
         "input \(index + 1) has \(input.shape.first ?? 0) samples, input 1 has \(total)")
     }
-    guard total > batchSize else { return try run(inputs) }
-    var results: [Tensor] = []
-    var start = 0
-    while start < total {
-      let range = start..<min(start + batchSize, total)
-      let batch = try run(inputs.map { $0.rows(range) })
-      if results.isEmpty {
-        results = batch.map { Tensor(shape: [0] + $0.shape.dropFirst(), data: []) }
-        for index in results.indices { results[index].data.reserveCapacity(total * batch[index].count / range.count) }
+    let size = max(1, min(batchSize, (total + workers - 1) / workers))
+    let chunks = stride(from: 0, to: max(total, 1), by: size).map { $0..<min($0 + size, total) }
+    guard chunks.count > 1 else { return try run(inputs, worker: 0) }
+    let lock = NSLock()
+    var results = [[Tensor]?](repeating: nil, count: chunks.count)
+    var failure: Error?
+    var done = 0
+    let active = min(workers, chunks.count)
+    DispatchQueue.concurrentPerform(iterations: active) { worker in
+      for index in stride(from: worker, to: chunks.count, by: active) {
+        if lock.withLock({ failure != nil }) { return }
+        do {
+          let batch = try run(inputs.map { $0.rows(chunks[index]) }, worker: worker)
+          lock.withLock {
+            results[index] = batch
+            done += chunks[index].count
+            progress?(done, total)
+          }
+        } catch {
+          lock.withLock { failure = failure ?? error }
+          return
+        }
       }
-      for index in results.indices {
-        results[index].data += batch[index].data
-        results[index].shape[0] += range.count
-      }
-      start = range.upperBound
-      progress?(start, total)
     }
-    return results
+    if let failure { throw failure }
+    let parts = results.compactMap { $0 }
+    return (0..<graph.outputs.count).map { output in
+      var data: [Float] = []
+      data.reserveCapacity(parts.reduce(0) { $0 + $1[output].count })
+      for part in parts { data += part[output].data }
+      return Tensor(shape: [total] + parts[0][output].shape.dropFirst(), data: data)
+    }
   }
 
   /// Runs one batch.
-  public func run(_ inputs: [Tensor]) throws -> [Tensor] {
+  public func run(_ inputs: [Tensor]) throws -> [Tensor] { try run(inputs, worker: 0) }
+
+  private func run(_ inputs: [Tensor], worker: Int) throws -> [Tensor] {
     let inputShapes = inputs.map(\.shape)
-    if plan?.inputShapes != inputShapes { plan = try Plan(graph, inputShapes: inputShapes) }
-    guard let plan else { return [] }
+    if plans[worker]?.inputShapes != inputShapes { plans[worker] = try Plan(graph, inputShapes: inputShapes) }
+    guard let plan = plans[worker] else { return [] }
     for (value, input) in zip(graph.inputs, inputs) {
       plan.buffer(value).update(from: input.data, count: input.count)
     }
@@ -54,7 +87,7 @@ public final class Executor {
       let node = graph.nodes[index]
       try node.op.run(
         node.inputs.map { UnsafePointer(plan.buffer($0)) }, node.inputs.map { plan.shapes[$0.id] },
-        node.outputs.map { plan.buffer($0) }, node.outputs.map { plan.shapes[$0.id] })
+        node.outputs.map { plan.buffer($0) }, node.outputs.map { plan.shapes[$0.id] }, scratch: plan.scratch)
     }
     return graph.outputs.map { value in
       let shape = plan.shapes[value.id]
@@ -67,6 +100,7 @@ public final class Executor {
 /// Concrete shapes and buffer slots for one set of input shapes.
 private final class Plan {
   let inputShapes: [[Int]]
+  let scratch = Scratch()
   var shapes: [[Int]]
   var steps: [Int] = []
   private var slotOf: [Int]
@@ -115,11 +149,8 @@ private final class Plan {
       for value in node.outputs where lastUse[value.id] == -1 { free.append(slotOf[value.id]) }
       steps.append(index)
     }
-    slots = capacities.map { capacity in
-      let pointer = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
-      pointer.initialize(repeating: 0, count: capacity)
-      return pointer
-    }
+    // Not zeroed: every kernel writes all of its output.
+    slots = capacities.map { UnsafeMutablePointer<Float>.allocate(capacity: $0) }
   }
 
   deinit { slots.forEach { $0.deallocate() } }

@@ -2,7 +2,7 @@
 extension Op {
   func run(
     _ inputs: [UnsafePointer<Float>], _ inShapes: [[Int]], _ outputs: [UnsafeMutablePointer<Float>],
-    _ outShapes: [[Int]]
+    _ outShapes: [[Int]], scratch: Scratch
   ) throws {
     let x = inputs.first, y = outputs[0], shape = inShapes.first ?? []
     let count = shape.reduce(1, *)
@@ -38,9 +38,9 @@ extension Op {
     case .embedding(let op):
       try Layout.embedding(op, x!, y, count: count)
     case .convolution(let op):
-      ConvolutionKernel.run(op, x!, inShape: shape, y, outShape: outShapes[0])
+      ConvolutionKernel.run(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
     case .transposedConvolution(let op):
-      ConvolutionKernel.transposed(op, x!, inShape: shape, y, outShape: outShapes[0])
+      ConvolutionKernel.transposed(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
     case .pooling(let op):
       PoolingKernel.run(op, x!, inShape: shape, y, outShape: outShapes[0])
     case .globalPooling(let kind, _):
@@ -52,7 +52,7 @@ extension Op {
     case .resize(_, _, let bilinear):
       SpatialKernel.resize(bilinear: bilinear, x!, inShape: shape, y, outShape: outShapes[0])
     case .recurrent(let op):
-      RecurrentKernel.run(op, x!, mask: inputs.count > 1 ? inputs[1] : nil, shape: shape, outputs)
+      RecurrentKernel.run(op, x!, mask: inputs.count > 1 ? inputs[1] : nil, shape: shape, outputs, scratch: scratch)
     case .mask(let source):
       SequenceKernel.mask(source, x!, shape: shape, y)
     case .maskedAverage:

@@ -2,6 +2,11 @@ import CBLAS
 
 /// The only file that calls BLAS: matrix products for Dense (and later convolutions).
 enum MatMul {
+  /// BLAS runs on one thread: the executor already keeps every core busy with its own batch,
+  /// and OpenBLAS's threads would only spin waiting for each other (measured: ~30% of a CNN
+  /// run spent in sched_yield).
+  static let singleThreaded: Void = openblas_set_num_threads(1)
+
   /// `C[m×n] = A[m×k]·B[k×n] (+ C when accumulate)`, all row-major.
   static func multiply(
     _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
@@ -12,6 +17,7 @@ enum MatMul {
       if !accumulate { c.update(repeating: 0, count: m * n) }
       return
     }
+    singleThreaded
     cblas_sgemm(
       CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(transposeB ? k : n),
@@ -25,6 +31,7 @@ enum MatMul {
     ldc: Int, m: Int, k: Int, n: Int, accumulate: Bool, transposeB: Bool = false
   ) {
     guard m > 0, n > 0, k > 0 else { return }
+    singleThreaded
     cblas_sgemm(
       CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
       a, Int32(lda), b, Int32(ldb), accumulate ? 1 : 0, c, Int32(ldc))

@@ -43,11 +43,23 @@ enum Normalization {
       return
     }
     let (outer, length, inner) = split(shape, axis: axis)
-    for o in 0..<outer {
-      for l in 0..<length {
-        let (a, b) = (op.scale[l], op.shift[l])
-        let base = (o * length + l) * inner
-        for i in 0..<inner { y[base + i] = x[base + i] * a + b }
+    op.scale.withUnsafeBufferPointer { scale in
+      op.shift.withUnsafeBufferPointer { shift in
+        let (a, b) = (scale.baseAddress!, shift.baseAddress!)
+        if inner == 1 {
+          for o in 0..<outer {
+            let (source, target) = (x + o * length, y + o * length)
+            for l in 0..<length { target[l] = source[l] * a[l] + b[l] }
+          }
+          return
+        }
+        for o in 0..<outer {
+          for l in 0..<length {
+            let base = (o * length + l) * inner
+            let (scaleValue, shiftValue) = (a[l], b[l])
+            for i in 0..<inner { y[base + i] = x[base + i] * scaleValue + shiftValue }
+          }
+        }
       }
     }
   }

@@ -3,16 +3,12 @@
 enum RecurrentKernel {
   static func run(
     _ op: Recurrent, _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, shape: [Int],
-    _ outputs: [UnsafeMutablePointer<Float>]
+    _ outputs: [UnsafeMutablePointer<Float>], scratch: Scratch
   ) {
     let (n, steps, u) = (shape[0], shape[1], op.units)
     let width = op.cell.gates * u
-    let projected = UnsafeMutablePointer<Float>.allocate(capacity: max(n * steps * width, 1))
-    let recurrent = UnsafeMutablePointer<Float>.allocate(capacity: max(n * width, 1))
-    let h = UnsafeMutablePointer<Float>.allocate(capacity: max(n * u, 1))
-    let c = UnsafeMutablePointer<Float>.allocate(capacity: max(n * u, 1))
-    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(n * u, 1))
-    defer { [projected, recurrent, h, c, scratch].forEach { $0.deallocate() } }
+    let projected = scratch.buffer(0, n * steps * width), recurrent = scratch.buffer(1, n * width)
+    let h = scratch.buffer(2, n * u), c = scratch.buffer(3, n * u), gated = scratch.buffer(4, n * u)
     h.update(repeating: 0, count: n * u)
     c.update(repeating: 0, count: n * u)
     let inputBias = op.bias.map { Array($0.prefix(width)) }
@@ -44,10 +40,10 @@ enum RecurrentKernel {
         if case .gru(resetAfter: false) = op.cell {
           for b in 0..<n {
             let xp = projected + (b * steps + t) * width, hp = recurrent + b * width
-            for j in 0..<u { scratch[b * u + j] = gate(xp[u + j] + hp[u + j]) * h[b * u + j] }
+            for j in 0..<u { gated[b * u + j] = gate(xp[u + j] + hp[u + j]) * h[b * u + j] }
           }
           MatMul.gemm(
-            scratch, lda: u, uk + 2 * u, ldb: width, recurrent + 2 * u, ldc: width, m: n, k: u, n: u, accumulate: false)
+            gated, lda: u, uk + 2 * u, ldb: width, recurrent + 2 * u, ldc: width, m: n, k: u, n: u, accumulate: false)
         }
         for b in 0..<n {
           let keep = mask.map { $0[b * steps + t] != 0 } ?? true

@@ -31,8 +31,8 @@ struct Predict: ParsableCommand {
   @Option(help: "Output format (default: from the --output extension, else csv).")
   var format: OutputFormat?
 
-  @Option(help: "Samples per batch.")
-  var batchSize = 256
+  @Option(help: "Samples per batch (default: sized so a batch's tensors stay near 4 MB).")
+  var batchSize: Int?
 
   @Flag(help: "Replace an existing --output file.")
   var force = false
@@ -40,7 +40,7 @@ struct Predict: ParsableCommand {
   func validate() throws {
     guard !models.isEmpty else { throw ValidationError("give a model file") }
     guard !input.isEmpty else { throw ValidationError("give at least one --input file") }
-    guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+    if let batchSize, batchSize <= 0 { throw ValidationError("--batch-size must be positive") }
   }
 
   func run() throws {
