@@ -29,6 +29,14 @@ public enum NPY {
       .split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     let count = shape.reduce(1, *)
     let body = Array(bytes[(headerStart + headerLength)...])
+    if descr == "<f4" || descr == "=f4", body.count >= count * 4 {
+      // The common case, little-endian float32: one copy.
+      let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        body.withUnsafeBytes { raw in _ = memcpy(buffer.baseAddress!, raw.baseAddress!, count * 4) }
+        initialized = count
+      }
+      return Tensor(shape: shape, data: values)
+    }
     guard let element = Element(descr) else {
       throw TensorIOError(file: file, "dtype '\(descr)' is not supported (use float32, float64 or an integer type)")
     }

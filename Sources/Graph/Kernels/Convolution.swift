@@ -36,7 +36,7 @@ enum ConvolutionKernel {
     let cg = c / op.groups, fg = f / op.groups
     let rows = n * oh * ow
     fillBias(op.bias, y, pixels: rows, channels: f)
-    if cg == 1, op.groups == c {
+    if cg == 1, op.groups == c, c > 1 {
       depthwise(op, x, (n, h, w, c), y, (oh, ow, f), pad: (padTop, padLeft))
       return
     }
@@ -46,6 +46,7 @@ enum ConvolutionKernel {
         return
       }
       let depth = kh * kw * cg
+      let contiguousRows = op.groups == 1 && dw == 1
       let block = min(blockRows, rows)
       let columns = scratch.buffer(0, block * depth)
       for g in 0..<op.groups {
@@ -55,10 +56,19 @@ enum ConvolutionKernel {
           var (b, oy, ox) = (start / (oh * ow), (start / ow) % oh, start % ow)
           var column = columns
           for _ in 0..<count {
+            let ix0 = ox * sw - padLeft
+            let spanInside = contiguousRows && ix0 >= 0 && ix0 + kw <= w
             for a in 0..<kh {
               let iy = oy * sh + a * dh - padTop
               let rowInside = iy >= 0 && iy < h
               let rowBase = x + (b * h + iy) * w * c + g * cg
+              if spanInside && rowInside {
+                // One kernel row's taps are adjacent pixels: one contiguous run of kw·c values.
+                let source = rowBase + ix0 * c
+                for j in 0..<(kw * cg) { column[j] = source[j] }
+                column += kw * cg
+                continue
+              }
               for q in 0..<kw {
                 let ix = ox * sw + q * dw - padLeft
                 if rowInside && ix >= 0 && ix < w {

@@ -37,6 +37,9 @@ struct Predict: ParsableCommand {
   @Flag(help: "Replace an existing --output file.")
   var force = false
 
+  @Flag(help: "Print the time of each phase (load, read, compute, write) on stderr.")
+  var timing = false
+
   func validate() throws {
     guard !models.isEmpty else { throw ValidationError("give a model file") }
     guard !input.isEmpty else { throw ValidationError("give at least one --input file") }
@@ -44,13 +47,17 @@ struct Predict: ParsableCommand {
   }
 
   func run() throws {
+    var clock = PhaseClock()
     let loaded = try ModelSet.load(
       models, options: mode, architectures: architectures, defaultMode: .average)
     let built = try loaded.build()
     let graph = built.graph
+    clock.lap("load")
     let tensors = try InputFiles.read(input, shapes: graph.inputs.map(graph.shape))
+    clock.lap("read")
     let results = try Executor(graph).predict(
       tensors, batchSize: batchSize, progress: Progress(label: "predict").update)
+    clock.lap("compute")
     let names = loaded.outputNames
     let named = zip(names, results).map { (name: $0, tensor: $1) }
     let chosen = format ?? output.flatMap(OutputFormat.init(path:)) ?? .csv
@@ -63,5 +70,7 @@ struct Predict: ParsableCommand {
       }
       FileHandle.standardOutput.write(data)
     }
+    clock.lap("write")
+    if timing { note("timing: " + clock.report) }
   }
 }
