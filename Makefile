@@ -65,6 +65,11 @@ lint:
 format:
 	$(SWIFT) format format --in-place --recursive Sources Tests Package.swift
 
+## bench: ensemble beside Keras and ONNX Runtime on the same machine (bench/run.py says how).
+bench: release venv
+	$(PYTHON) -m pip install -q --disable-pip-version-check -r bench/requirements.txt
+	$(PYTHON) bench/run.py
+
 ## loc: lines per target; fails when a file passes 400 lines or a target its budget.
 loc:
 	@bash scripts/loc.sh

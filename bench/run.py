@@ -2,13 +2,13 @@
 
     make bench            # or: .venv/bin/python bench/run.py [--quick]
 
-For each case it times, as the median of several runs:
-- ensemble: the whole command, `ensemble predict MODEL… --input … -o out.npy` (process start,
-  model load, compute and the output file included);
-- Keras: `model.predict(x, batch_size=256)` in an already-running Python with the model
-  already loaded (import and load excluded, which favours Keras);
-- ONNX Runtime: `session.run` on the whole input, the model converted with tf2onnx beforehand
-  (conversion excluded, which favours ONNX Runtime).
+For each case it times, as the median of several runs, two things per contender:
+- end to end, a fresh process doing the whole job (start, load the model, read the .npy input,
+  predict, write the .npy output): `ensemble predict … -o out.npy`; a Python script with
+  tf_keras/keras `load_model` + `predict`; a Python script with an `onnxruntime` session on
+  the model converted beforehand by tf2onnx (conversion excluded);
+- compute only: ensemble's own `--timing` compute phase; `model.predict(x, batch_size=256)`
+  in a running Python; `session.run` on the whole input.
 It checks the three agree (1e-4) and prints times and ratios (contender time / ensemble time:
 above 1 means ensemble is faster). The environment is left as it is: OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE, when set, apply to every contender alike, and are printed.
@@ -55,8 +55,8 @@ def keras_model(kind, path):
     return tf_keras.models.load_model(path, compile=False)
 
 
-def onnx_session(model, inputs):
-    import onnxruntime
+def onnx_file(model, inputs, path):
+    """The model converted by tf2onnx, saved to `path`."""
     import tensorflow as tf
     import tf2onnx
     spec = tuple(tf.TensorSpec((None,) + x.shape[1:], tf.as_dtype(x.dtype), name=f"in{i}") for i, x in enumerate(inputs))
@@ -66,8 +66,34 @@ def onnx_session(model, inputs):
         return model(list(xs) if len(xs) > 1 else xs[0], training=False)
 
     proto, _ = tf2onnx.convert.from_function(forward, input_signature=spec, opset=17)
-    session = onnxruntime.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
-    return lambda: session.run(None, {f"in{i}": x for i, x in enumerate(inputs)})[0]
+    with open(path, "wb") as out:
+        out.write(proto.SerializeToString())
+    return path
+
+
+KERAS_SCRIPT = """
+import os, sys, numpy as np
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+os.environ["KERAS_BACKEND"] = "tensorflow"
+if sys.argv[1] == "keras3":
+    import keras
+else:
+    import tf_keras as keras
+model = keras.models.load_model(sys.argv[2], compile=False)
+inputs = [np.load(p) for p in sys.argv[4:]]
+np.save(sys.argv[3], model.predict(inputs if len(inputs) > 1 else inputs[0], batch_size=256, verbose=0))
+"""
+
+ONNX_SCRIPT = """
+import sys, numpy as np, onnxruntime
+session = onnxruntime.InferenceSession(sys.argv[1], providers=["CPUExecutionProvider"])
+inputs = {f"in{i}": np.load(p) for i, p in enumerate(sys.argv[3:])}
+np.save(sys.argv[2], session.run(None, inputs)[0])
+"""
+
+
+def process_time(command, repeats):
+    return median_time(lambda: subprocess.run(command, check=True, capture_output=True), repeats)
 
 
 def run_case(case, repeats, folder):
@@ -84,20 +110,34 @@ def run_case(case, repeats, folder):
     command = [BINARY, "predict", model_path, *sum((["--input", p] for p in paths), []), "-o", out, "--force"]
     subprocess.run(command, check=True, capture_output=True)
     ours = np.load(out)
-    ensemble_time = median_time(lambda: subprocess.run(command, check=True, capture_output=True), repeats)
+    ensemble_e2e = process_time(command, repeats)
+    timings = []
+    for _ in range(repeats):
+        report = subprocess.run(command + ["--timing"], check=True, capture_output=True).stderr.decode()
+        timings.append(float(report.split("compute ")[1].split(" s")[0]))
+    ensemble_compute = statistics.median(timings)
 
-    model = keras_model(case.get("keras", "tf_keras"), model_path)
+    kind = case.get("keras", "tf_keras")
+    model = keras_model(kind, model_path)
     feed = inputs if len(inputs) > 1 else inputs[0]
     reference = model.predict(feed, batch_size=256, verbose=0)
-    keras_time = median_time(lambda: model.predict(feed, batch_size=256, verbose=0), repeats)
-    onnx_run = onnx_session(model, inputs)
-    onnx_out = onnx_run()
-    onnx_time = median_time(onnx_run, repeats)
+    keras_compute = median_time(lambda: model.predict(feed, batch_size=256, verbose=0), repeats)
+    keras_e2e = process_time([sys.executable, "-c", KERAS_SCRIPT, kind, model_path, out, *paths], repeats)
+
+    import onnxruntime
+    onnx_path = onnx_file(model, inputs, os.path.join(folder, f"{case['name']}.onnx"))
+    session = onnxruntime.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
+    feed_onnx = {f"in{i}": x for i, x in enumerate(inputs)}
+    onnx_out = session.run(None, feed_onnx)[0]
+    onnx_compute = median_time(lambda: session.run(None, feed_onnx), repeats)
+    onnx_e2e = process_time([sys.executable, "-c", ONNX_SCRIPT, onnx_path, out, *paths], repeats)
+
     np.testing.assert_allclose(ours, reference, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(onnx_out, reference, rtol=1e-3, atol=1e-3)
     return {
-        "case": case["name"], "samples": int(inputs[0].shape[0]), "ensemble_s": ensemble_time, "keras_s": keras_time,
-        "onnxruntime_s": onnx_time, "keras_ratio": keras_time / ensemble_time, "onnx_ratio": onnx_time / ensemble_time,
+        "case": case["name"], "samples": int(inputs[0].shape[0]),
+        "end_to_end_s": {"ensemble": ensemble_e2e, "keras": keras_e2e, "onnxruntime": onnx_e2e},
+        "compute_s": {"ensemble": ensemble_compute, "keras": keras_compute, "onnxruntime": onnx_compute},
     }
 
 
@@ -138,9 +178,11 @@ def main():
         for case in cases(args.quick):
             rows.append(run_case(case, repeats, folder))
             row = rows[-1]
-            print(f"{row['case']:<24} {row['samples']:>7} samples   ensemble {row['ensemble_s']:7.3f} s   "
-                  f"Keras {row['keras_s']:7.3f} s ({row['keras_ratio']:.2f}x)   "
-                  f"ONNX Runtime {row['onnxruntime_s']:7.3f} s ({row['onnx_ratio']:.2f}x)")
+            for view in ("end_to_end_s", "compute_s"):
+                t = row[view]
+                print(f"{row['case']:<22} {row['samples']:>6} {view[:-2]:<11} ensemble {t['ensemble']:7.3f} s   "
+                      f"Keras {t['keras']:7.3f} s ({t['keras'] / t['ensemble']:5.2f}x)   "
+                      f"ONNX Runtime {t['onnxruntime']:7.3f} s ({t['onnxruntime'] / t['ensemble']:5.2f}x)", flush=True)
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
     with open(os.path.join(HERE, "results", "latest.json"), "w") as out:
         json.dump({"environment": environment, "rows": rows}, out, indent=1)
