@@ -7,12 +7,13 @@ import Foundation
 /// scratch memory for the kernels. Plans are kept for the next batch of the same size.
 /// Workers take whole batches, so kernels never synchronise with each other.
 public final class Executor {
+  /// The graph as run: the one given, with scale-and-shift layers folded into their producers.
   public let graph: Graph
   private let workers: Int
   private var plans: [Plan?]
 
   public init(_ graph: Graph, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
-    self.graph = graph
+    self.graph = graph.folded()
     workers = max(threads, 1)
     plans = Array(repeating: nil, count: workers)
   }

@@ -21,9 +21,9 @@ public final class Graph {
     public let outputs: [Value]
   }
 
-  public private(set) var nodes: [Node] = []
-  public private(set) var shapes: [Shape] = []
-  public private(set) var inputs: [Value] = []
+  public internal(set) var nodes: [Node] = []
+  public internal(set) var shapes: [Shape] = []
+  public internal(set) var inputs: [Value] = []
   public var outputs: [Value] = []
 
   public init() {}

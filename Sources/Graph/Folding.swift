@@ -1,0 +1,56 @@
+/// Graph rewrites that keep every output the same and save work at run time.
+extension Graph {
+  /// Folds a per-channel scale and shift (BatchNormalization, Rescaling) into the convolution
+  /// or Dense layer that feeds only it: `(x·W + b)·s + t = x·(W·s) + (b·s + t)`, with `s` and
+  /// `t` indexed by output channel. One pass over the data per folded layer is saved.
+  public func folded() -> Graph {
+    var consumers = [Int](repeating: 0, count: shapes.count)
+    for node in nodes { for value in node.inputs { consumers[value.id] += 1 } }
+    for value in outputs { consumers[value.id] += 1 }
+    var producer: [Int: Int] = [:]
+    for (index, node) in nodes.enumerated() { for value in node.outputs { producer[value.id] = index } }
+    var rewritten = nodes
+    var removed = Set<Int>()
+    for (index, node) in nodes.enumerated() {
+      guard case .scaleShift(let affine) = node.op, let input = node.inputs.first, consumers[input.id] == 1,
+        let source = producer[input.id], !removed.contains(source),
+        affine.axis == -1 || affine.axis == shapes[input.id].rank - 1,
+        let fused = Graph.fold(rewritten[source].op, affine)
+      else { continue }
+      rewritten[source] = Node(op: fused, inputs: rewritten[source].inputs, outputs: node.outputs)
+      removed.insert(index)
+    }
+    let graph = Graph()
+    graph.nodes = rewritten.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+    graph.shapes = shapes
+    graph.inputs = inputs
+    graph.outputs = outputs
+    return graph
+  }
+
+  /// `op` with `affine` folded into its weights, when `op` is a Dense or a convolution whose
+  /// output channels are the affine's channels.
+  static func fold(_ op: Op, _ affine: ScaleShift) -> Op? {
+    func scaled(_ kernel: [Float], _ bias: [Float]?, channels: Int) -> ([Float], [Float])? {
+      guard affine.scale.count == channels || affine.scale.count == 1 else { return nil }
+      let s = { (o: Int) in affine.scale.count == 1 ? affine.scale[0] : affine.scale[o] }
+      let t = { (o: Int) in affine.shift.count == 1 ? affine.shift[0] : affine.shift[o] }
+      let weights = kernel.enumerated().map { $0.element * s($0.offset % channels) }
+      let shifted = (0..<channels).map { o in (bias?[o] ?? 0) * s(o) + t(o) }
+      return (weights, shifted)
+    }
+    switch op {
+    case .dense(let dense):
+      guard let (kernel, bias) = scaled(dense.kernel, dense.bias, channels: dense.units) else { return nil }
+      return .dense(Dense(kernel: kernel, bias: bias, inputs: dense.inputs, units: dense.units))
+    case .convolution(let conv):
+      guard let (kernel, bias) = scaled(conv.kernel, conv.bias, channels: conv.filters) else { return nil }
+      return .convolution(
+        Convolution(
+          kernel: kernel, bias: bias, size: conv.size, strides: conv.strides, dilation: conv.dilation,
+          padding: conv.padding, groups: conv.groups, inputs: conv.inputs, filters: conv.filters))
+    default:
+      return nil
+    }
+  }
+}
