@@ -5,7 +5,7 @@ import ArgumentParser
 struct EnsembleCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ensemble",
-    abstract: "Combine, run and inspect Keras models from .h5 files, without Python.",
+    abstract: "Combine, run and inspect Keras models (.h5, .keras) without Python.",
     discussion: """
       Data goes to stdout; messages and progress go to stderr.
 

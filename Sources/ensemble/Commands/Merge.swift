@@ -7,16 +7,17 @@ struct Merge: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Merge two or more models into one Keras .h5 file that Keras loads as it is.",
     discussion: """
-      The file is built from stock Keras layers only (Add, Multiply, Average, Maximum, Minimum,
-      Concatenate, Rescaling), so keras.models.load_model and tf_keras load it without custom
-      code. With no -o, the file goes to stdout when stdout is not a terminal.
+      The file is built from stock Keras layers only (Add, Multiply, Average, Maximum, Minimum, \
+      Concatenate, Rescaling), so keras.models.load_model and tf_keras load it without custom code. \
+      Members that take the same inputs share them; otherwise each member's inputs follow in model \
+      order. With no -o, the file goes to stdout when stdout is not a terminal.
       """)
 
   @OptionGroup var mode: MergeOptions
 
   @OptionGroup var architectures: ArchitectureOptions
 
-  @Argument(help: "Two or more Keras .h5 model files; one may be - for standard input.")
+  @Argument(help: "Two or more model files (.h5, .keras, or weights-only with --config); one may be - for stdin.")
   var models: [String] = []
 
   @Option(
@@ -29,6 +30,7 @@ struct Merge: ParsableCommand {
 
   func validate() throws {
     guard models.count >= 2 else { throw ValidationError("merge needs at least two models, got \(models.count)") }
+    try mode.validate(models: models.count)
   }
 
   func run() throws {

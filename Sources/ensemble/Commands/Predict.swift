@@ -9,17 +9,17 @@ struct Predict: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run a model, or an ensemble of models, on .npy or .csv inputs and write the predictions.",
     discussion: """
-      One --input per model input, in order. With several models and a MODE they run as one
-      merged graph (--average when no MODE is given): models that take the same inputs share
-      them, otherwise each model's inputs follow in model order. Predictions go to stdout as
-      CSV unless --output names a file; the format follows --format, else the extension.
+      One --input per model input, in order. With several models they run as one merged graph \
+      (--average when no merge mode is given): models that take the same inputs share them, \
+      otherwise each model's inputs follow in model order. Predictions go to stdout as CSV unless \
+      --output names a file; the format follows --format, else the file extension.
       """)
 
   @OptionGroup var mode: MergeOptions
 
   @OptionGroup var architectures: ArchitectureOptions
 
-  @Argument(help: "Keras .h5 model files; one may be - for standard input.")
+  @Argument(help: "Model files (.h5, .keras, or weights-only with --config); one may be - for stdin.")
   var models: [String] = []
 
   @Option(name: .shortAndLong, help: "An input file (.npy or .csv), once per model input, in order.")
@@ -42,6 +42,7 @@ struct Predict: ParsableCommand {
 
   func validate() throws {
     guard !models.isEmpty else { throw ValidationError("give a model file") }
+    try mode.validate(models: models.count)
     guard !input.isEmpty else { throw ValidationError("give at least one --input file") }
     if let batchSize, batchSize <= 0 { throw ValidationError("--batch-size must be positive") }
   }

@@ -12,7 +12,7 @@ struct Summary: ParsableCommand {
 
   @OptionGroup var architectures: ArchitectureOptions
 
-  @Argument(help: "Keras .h5 model files; one may be - for standard input.")
+  @Argument(help: "Model files (.h5, .keras, or weights-only with --config); one may be - for stdin.")
   var models: [String] = []
 
   @Flag(help: "Print the same facts as JSON, for scripts.")
@@ -20,6 +20,7 @@ struct Summary: ParsableCommand {
 
   func validate() throws {
     guard !models.isEmpty else { throw ValidationError("give a model file") }
+    try mode.validate(models: models.count)
   }
 
   func run() throws {

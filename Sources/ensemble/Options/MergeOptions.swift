@@ -52,6 +52,13 @@ struct MergeOptions: ParsableArguments {
     }
   }
 
+  /// The checks that need the model count: a mode needs two models or more, and `--weighted`
+  /// needs as many weights as models (or one value for two models).
+  func validate(models: Int) throws {
+    if models < 2, modeCount > 0 { throw ValidationError("a merge mode needs at least two models, got \(models)") }
+    if models >= 2 { _ = try mode(models: models) }
+  }
+
   /// The chosen mode for `models` models, or nil when no mode flag was given.
   func mode(models: Int) throws -> MergeMode? {
     if sum { return .sum }

@@ -13,7 +13,6 @@ enum ModelSet {
       throw ValidationError("only one model can come from standard input ('-')")
     }
     guard paths.count > 1 else {
-      if options.modeCount > 0 { throw ValidationError("a merge mode needs at least two models, got one") }
       return try ModelSource.load(paths[0], architecture: try architectures.architecture(for: 0, of: 1))
     }
     var mode = try options.mode(models: paths.count)
