@@ -42,6 +42,8 @@ public enum Op {
   case pad([(Int, Int)])
   /// Repeats each element `factors[i]` times along spatial axis i (nearest neighbour).
   case upsample(factors: [Int])
+  /// `A·B` (or `A·Bᵀ`) over the last two axes, for every index of the leading axes.
+  case batchMatMul(transposeB: Bool)
   /// An LSTM, GRU or SimpleRNN over time; inputs `[x]` or `[x, mask]`.
   case recurrent(Recurrent)
   /// A `(batch, time)` mask of 1s and 0s computed from the input.
@@ -81,6 +83,7 @@ public enum Op {
     case .pad: return "Padding"
     case .upsample: return "UpSampling"
     case .resize: return "Resize"
+    case .batchMatMul: return "BatchMatMul"
     case .recurrent(let op): return "\(op.cell)".uppercased()
     case .mask: return "Mask"
     case .maskedAverage: return "MaskedAverage"

@@ -59,6 +59,18 @@ extension Op {
     case .embedding(let op):
       let x = try single(inputs)
       return [Shape(x.dims + [op.width])]
+    case .batchMatMul(let transposeB):
+      guard inputs.count == 2, inputs[0].rank >= 3, inputs[0].rank == inputs[1].rank,
+        inputs[0].dims.dropLast(2).elementsEqual(inputs[1].dims.dropLast(2), by: { $0 == nil || $1 == nil || $0 == $1 })
+      else {
+        throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "expected two tensors of equal rank ≥ 3")
+      }
+      let (a, b) = (inputs[0].dims, inputs[1].dims)
+      let inner = transposeB ? b[b.count - 1] : b[b.count - 2]
+      guard a[a.count - 1] == nil || inner == nil || a[a.count - 1] == inner else {
+        throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "inner dimensions differ")
+      }
+      return [Shape(a.dropLast() + [transposeB ? b[b.count - 2] : b[b.count - 1]])]
     case .convolution, .transposedConvolution, .pooling, .globalPooling, .pad, .upsample, .resize:
       return try spatialShape(try single(inputs))
     case .recurrent, .mask, .maskedAverage, .reverseTime, .foldTime, .unfoldTime:

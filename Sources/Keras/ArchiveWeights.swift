@@ -59,6 +59,7 @@ enum ArchiveWeights {
     case "LSTM", "GRU", "SimpleRNN", "RNN": return ["cell/vars"]
     case "Bidirectional": return ["forward_layer/cell/vars", "backward_layer/cell/vars"]
     case "TimeDistributed": return ["layer/vars", "layer/cell/vars"]
+    case "MultiHeadAttention": return ["query_dense/vars", "key_dense/vars", "value_dense/vars", "output_dense/vars"]
     default: return ["vars"]
     }
   }
@@ -81,16 +82,16 @@ enum ArchiveWeights {
       let base = snakeCase(layer.className)
       let key = used[base].map { "\(base)_\($0)" } ?? base
       used[base, default: 0] += 1
-      let paths = variablePaths(layer)
-      var remaining = layer.weights[...]
-      let half = layer.className == "Bidirectional" ? layer.weights.count / 2 : layer.weights.count
-      for path in paths.prefix(layer.className == "Bidirectional" ? 2 : 1) {
+      // The weights split evenly over the layer's sub-groups (Bidirectional halves, the four
+      // projections of MultiHeadAttention), else all in the first.
+      let parts = ["Bidirectional": 2, "MultiHeadAttention": 4][layer.className] ?? 1
+      let share = layer.weights.count / parts
+      for (part, path) in variablePaths(layer).prefix(parts).enumerated() {
         let group = try container.createGroup("\(key)/\(path)")
         try group.writeString("name", layer.name)
-        for (index, tensor) in remaining.prefix(half).enumerated() {
+        for (index, tensor) in layer.weights[(part * share)..<((part + 1) * share)].enumerated() {
           try group.writeFloats(String(index), tensor.data, shape: tensor.shape)
         }
-        remaining = remaining.dropFirst(half)
       }
     }
   }

@@ -17,7 +17,7 @@ public enum ArchiveWriter {
       try ArchiveWeights.write(flat, to: weights.root)
       try weights.flush()
     }
-    let config = try ModelWriter.config(flat).setting("module", "keras.src.models.functional")
+    let config = try ModelWriter.config(flat, for: .keras3).setting("module", "keras.src.models.functional")
     let metadata: JSONValue = ["keras_version": "3.15.1", "date_saved": "1970-01-01@00:00:00"]
     let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
     for (name, data) in [

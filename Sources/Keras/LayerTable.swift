@@ -75,6 +75,9 @@ enum LayerTable {
     "Bidirectional": .bidirectional,
     "TimeDistributed": .timeDistributed,
     "Masking": .masking,
+    "Attention": .attention,
+    "MultiHeadAttention": .multiHeadAttention,
+    "Normalization": .preprocessingNormalization,
   ]
 
   /// The kind for a layer, or an error naming the class and the layer.

@@ -98,10 +98,15 @@ enum ModelConfig {
   /// The tensors of one call: K2 `[["a", 0, 0, {}], …]` or K3 `{"args": […], "kwargs": {…}}`.
   static func callRefs(_ call: JSONValue) throws -> [TensorRef] {
     if let items = call.array {
-      return try items.map { item in
+      var refs = try items.map { item in
         guard let ref = try tensorRef(item) else { throw KerasError("bad inbound node \(item.text)") }
         return ref
       }
+      // tf_keras keeps further tensor arguments in the kwargs: MultiHeadAttention's value and key.
+      for key in ["value", "key"] {
+        if let extra = items.first?[3]?[key], let ref = try tensorRef(extra) { refs.append(ref) }
+      }
+      return refs
     }
     var refs: [TensorRef] = []
     func collect(_ value: JSONValue) throws {

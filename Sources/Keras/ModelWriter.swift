@@ -1,4 +1,5 @@
 import Foundation
+import Graph
 import HDF5
 import JSON
 
@@ -13,7 +14,7 @@ public enum ModelWriter {
   public static func write(_ model: KerasModel, to path: String) throws {
     let flat = model.inlined()
     let file = try File(creating: path)
-    try file.root.writeString("model_config", try config(flat).text)
+    try file.root.writeString("model_config", try config(flat, for: .keras2).text)
     try file.root.writeString("keras_version", kerasVersion)
     try file.root.writeString("backend", "tensorflow")
     let weights = try file.root.createGroup("model_weights")
@@ -34,17 +35,32 @@ public enum ModelWriter {
     try file.flush()
   }
 
-  /// The Keras-2-style `model_config`.
-  static func config(_ model: KerasModel) throws -> JSONValue {
+  /// Which loader a config is for: the `.h5` file is read by tf_keras and Keras 3's legacy
+  /// loader, the `.keras` archive by Keras 3 alone. They differ only where a layer needs it.
+  enum Target { case keras2, keras3 }
+
+  /// The Functional `model_config`: Keras-2-style layer configs, with inbound nodes in the
+  /// target loader's own form.
+  static func config(_ model: KerasModel, for target: Target) throws -> JSONValue {
+    let built = try model.build()
+    func shape(_ ref: TensorRef) -> Shape? {
+      built.outputs[ref.layer]?[safe: ref.node]?[safe: ref.tensor].map(built.graph.shape)
+    }
+    func dtype(_ ref: TensorRef) -> String {
+      guard let layer = model.layer(named: ref.layer), layer.className == "InputLayer" else { return "float32" }
+      return dtypeName(layer.config["dtype"]) ?? "float32"
+    }
     let layers = try model.layers.map { layer -> JSONValue in
-      [
+      let inputShapes = (layer.calls.first ?? []).compactMap(shape)
+      return [
         "class_name": .string(layer.className),
-        "config": try layerConfig(layer),
+        "config": try layerConfig(layer, inputShapes: inputShapes, target: target),
         "name": .string(layer.name),
         "inbound_nodes": .array(
           layer.calls.map { call in
-            .array(
-              call.map { ref in [.string(ref.layer), .number(Double(ref.node)), .number(Double(ref.tensor)), [:]] })
+            target == .keras2
+              ? InboundNodes.keras2(layer, call)
+              : InboundNodes.keras3(layer, call, shape: shape, dtype: dtype)
           }),
       ]
     }
@@ -61,7 +77,7 @@ public enum ModelWriter {
   }
 
   /// A layer's config reduced to the keys that matter, in the spellings both loaders accept.
-  static func layerConfig(_ layer: KerasLayer) throws -> JSONValue {
+  static func layerConfig(_ layer: KerasLayer, inputShapes: [Shape], target: Target) throws -> JSONValue {
     let source = layer.config
     if layer.className == "InputLayer" {
       let shape = source["batch_input_shape"] ?? source["batch_shape"] ?? .null
@@ -81,11 +97,15 @@ public enum ModelWriter {
       config = config.setting(key, value)
     }
     for (key, value) in kind.required where config[key] == nil { config = config.setting(key, value) }
-    return config
+    return kind.adapt?(config, inputShapes, target) ?? config
   }
 
   /// `"float32"`, or the name inside Keras 3's DTypePolicy dict.
   static func dtypeName(_ value: JSONValue?) -> String? {
     value?.string ?? value?["config"]?["name"]?.string
   }
+}
+
+extension Array {
+  subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -175,3 +175,35 @@ def test_weights_only_members_with_config(tmp_path, keras3, tf_keras):
     expected = (tf_keras.models.load_model(fixture("models/k2_mlp.h5")).predict(x, verbose=0)
                 + keras3.models.load_model(fixture("models/k3_mlp.h5")).predict(x, verbose=0)) / 2
     np.testing.assert_allclose(tf_keras.models.load_model(merged).predict(x, verbose=0), expected, rtol=1e-4, atol=1e-4)
+
+
+def test_multi_head_attention_members(tmp_path, keras3, tf_keras):
+    """MultiHeadAttention: tf_keras reads the merged .h5, Keras 3 the merged .keras (the two
+    loaders want different configs for this layer in .h5, and merge says so)."""
+    members = [fixture("models/k2_mha_member.h5"), fixture("models/k3_mha_member.h5")]
+    x = np.load(fixture("expected/k2_mha_member.input0.npy"))
+    expected = (np.load(fixture("expected/k2_mha_member.output0.npy")) + np.load(fixture("expected/k3_mha_member.output0.npy"))) / 2
+    h5, archive = str(tmp_path / "m.h5"), str(tmp_path / "m.keras")
+    result = run("merge", "--average", *members, "-o", h5)
+    assert "use -o x.keras for Keras 3" in result.stderr.decode()
+    run("merge", "--average", *members, "-o", archive)
+    np.testing.assert_allclose(tf_keras.models.load_model(h5).predict(x, verbose=0), expected, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(keras3.models.load_model(archive).predict(x, verbose=0), expected, rtol=1e-4, atol=1e-4)
+    (ours,) = predict_npz(h5, "--input", fixture("expected/k2_mha_member.input0.npy"))
+    np.testing.assert_allclose(ours, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_keras_archive_of_nested_and_recurrent_members(tmp_path, keras3):
+    """.keras output in Keras 3's own node format, for inlined nested models and RNN members."""
+    archive = str(tmp_path / "nested.keras")
+    run("merge", "--average", fixture("models/k2_nested.h5"), fixture("models/k3_nested.keras"), "-o", archive)
+    x = np.load(fixture("expected/k2_nested.input0.npy"))
+    k3_out = keras3.models.load_model(fixture("models/k3_nested.h5")).predict(x, verbose=0)
+    expected = (np.load(fixture("expected/k2_nested.output0.npy")) + k3_out) / 2
+    np.testing.assert_allclose(keras3.models.load_model(archive).predict(x, verbose=0), expected, rtol=1e-4, atol=1e-4)
+    archive = str(tmp_path / "rnn.keras")
+    run("merge", "--sum", fixture("models/k2_gru_reset_before.h5"), fixture("models/k3_gru_reset_before.keras"), "-o", archive)
+    x = np.load(fixture("expected/k2_gru_reset_before.input0.npy"))
+    k3_out = keras3.models.load_model(fixture("models/k3_gru_reset_before.h5")).predict(x, verbose=0)
+    expected = np.load(fixture("expected/k2_gru_reset_before.output0.npy")) + k3_out
+    np.testing.assert_allclose(keras3.models.load_model(archive).predict(x, verbose=0), expected, rtol=1e-4, atol=1e-4)

@@ -51,6 +51,8 @@ extension Op {
       SpatialKernel.upsample(x!, inShape: shape, y, outShape: outShapes[0])
     case .resize(_, _, let bilinear):
       SpatialKernel.resize(bilinear: bilinear, x!, inShape: shape, y, outShape: outShapes[0])
+    case .batchMatMul(let transposeB):
+      MatMul.batched(x!, aShape: shape, inputs[1], bShape: inShapes[1], y, transposeB: transposeB)
     case .recurrent(let op):
       RecurrentKernel.run(op, x!, mask: inputs.count > 1 ? inputs[1] : nil, shape: shape, outputs, scratch: scratch)
     case .mask(let source):

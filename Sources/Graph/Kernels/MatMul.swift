@@ -37,6 +37,22 @@ enum MatMul {
       a, Int32(lda), b, Int32(ldb), accumulate ? 1 : 0, c, Int32(ldc))
   }
 
+  /// `C = A·B` (or `A·Bᵀ`) over the last two axes for every index of the leading axes.
+  static func batched(
+    _ a: UnsafePointer<Float>, aShape: [Int], _ b: UnsafePointer<Float>, bShape: [Int],
+    _ c: UnsafeMutablePointer<Float>,
+    transposeB: Bool
+  ) {
+    let (m, k) = (aShape[aShape.count - 2], aShape[aShape.count - 1])
+    let n = transposeB ? bShape[bShape.count - 2] : bShape[bShape.count - 1]
+    let batches = aShape.dropLast(2).reduce(1, *)
+    for index in 0..<batches {
+      gemm(
+        a + index * m * k, lda: k, b + index * k * n, ldb: transposeB ? k : n, c + index * m * n, ldc: n, m: m, k: k,
+        n: n, accumulate: false, transposeB: transposeB)
+    }
+  }
+
   /// `y = x·kernel + bias` for every row of x: the bias is copied into each output row and
   /// one sgemm over the whole batch accumulates onto it.
   static func dense(_ op: Dense, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int) {

@@ -64,6 +64,42 @@ extension LayerKind {
       return [try context.add(.layerNorm(LayerNorm(axes: axes.count, gamma: gamma, beta: beta, epsilon: epsilon)))]
     })
 
+  /// Normalization (preprocessing): `(x − mean)/max(√variance, 1e-7)` over the last axis, or
+  /// `mean + x·max(√variance, 1e-7)` with `invert`. mean, variance and count are weights after
+  /// `adapt()`, or config lists when given at construction.
+  static let preprocessingNormalization = LayerKind(
+    slots: { config in
+      guard config["mean"]?.isNull ?? true else { return [] }
+      return ["mean", "variance", "count"].map { WeightSlot($0, trainable: false) }
+    },
+    keys: ["axis", "mean", "variance", "invert"],
+    build: { context in
+      let shape = context.inputShape
+      let axes = context.config["axis"]?.array?.compactMap(\.int) ?? [context.config["axis"]?.int ?? -1]
+      guard axes.count == 1, try shape.axis(axes[0]) == shape.rank - 1, let channels = shape.dims.last ?? nil else {
+        throw context.error("normalising over axis \(axes) of \(shape) is not supported (only the last, known axis)")
+      }
+      func values(_ key: String, _ index: Int) throws -> [Float] {
+        if let list = context.config[key], !list.isNull {
+          let numbers = (list.array ?? [list]).compactMap(\.double).map(Float.init)
+          return numbers.count == 1 ? Array(repeating: numbers[0], count: channels) : numbers
+        }
+        guard context.layer.weights.indices.contains(index), context.layer.weights[index].count == channels else {
+          throw context.error("weight '\(key)' must hold \(channels) values")
+        }
+        return context.layer.weights[index].data
+      }
+      let mean = try values("mean", 0), variance = try values("variance", 1)
+      let deviation = variance.map { max($0.squareRoot(), 1e-7) }
+      let op: ScaleShift
+      if context.bool("invert", default: false) {
+        op = ScaleShift(axis: -1, scale: deviation, shift: mean)
+      } else {
+        op = ScaleShift(axis: -1, scale: deviation.map { 1 / $0 }, shift: zip(mean, deviation).map { -$0 / $1 })
+      }
+      return [try context.add(.scaleShift(op))]
+    })
+
   /// Rescaling: `x·scale + offset` (scalars, or per-channel lists in Keras 3).
   static let rescaling = LayerKind(
     keys: ["scale", "offset"],

@@ -43,6 +43,11 @@ struct Merge: ParsableCommand {
     }
     if let output, output != "-" {
       try AtomicFile.write(to: output, force: force, inputs: models + architectures.configs, write)
+      if !archive, merged.layers.contains(where: { $0.className == "MultiHeadAttention" }) {
+        note(
+          "note: Keras 3 reads MultiHeadAttention from a .keras file only (tf_keras and Keras 3 want different "
+            + "configs for it in .h5); use -o x.keras for Keras 3")
+      }
       note(
         "wrote \(output): \(models.count) models, \(summary.rows.count) layers, \(Keras.Summary.grouped(summary.totalParams)) params"
       )
