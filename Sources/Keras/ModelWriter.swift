@@ -100,6 +100,18 @@ public enum ModelWriter {
     return kind.adapt?(config, inputShapes, target) ?? config
   }
 
+  /// A wrapped layer's entry, its config reduced like a top-level layer's.
+  static func innerConfig(_ entry: JSONValue?, target: Target) throws -> JSONValue? {
+    guard let entry, let className = entry["class_name"]?.string else { return nil }
+    let config = entry["config"] ?? .object([])
+    let layer = KerasLayer(className: className, name: config["name"]?.string ?? "inner", config: config, calls: [])
+    // Keras 3 locates a wrapped layer's class through `module`; tf_keras ignores these keys.
+    return [
+      "module": "keras.layers", "class_name": .string(className),
+      "config": try layerConfig(layer, inputShapes: [], target: target), "registered_name": .null,
+    ]
+  }
+
   /// `"float32"`, or the name inside Keras 3's DTypePolicy dict.
   static func dtypeName(_ value: JSONValue?) -> String? {
     value?.string ?? value?["config"]?["name"]?.string

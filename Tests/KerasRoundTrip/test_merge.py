@@ -207,3 +207,16 @@ def test_keras_archive_of_nested_and_recurrent_members(tmp_path, keras3):
     k3_out = keras3.models.load_model(fixture("models/k3_gru_reset_before.h5")).predict(x, verbose=0)
     expected = np.load(fixture("expected/k2_gru_reset_before.output0.npy")) + k3_out
     np.testing.assert_allclose(keras3.models.load_model(archive).predict(x, verbose=0), expected, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".keras"])
+def test_wrapped_layers_from_both_versions(tmp_path, keras3, tf_keras, suffix):
+    """Bidirectional and TimeDistributed members from Keras 2 and 3: their inner layers are
+    rewritten so that every loader of the format reads them."""
+    merged = str(tmp_path / f"birnn{suffix}")
+    run("merge", "--sum", fixture("models/k2_birnn_member.h5"), fixture("models/k3_birnn_member.h5"), "-o", merged)
+    x = np.load(fixture("expected/k2_birnn_member.input0.npy"))
+    expected = np.load(fixture("expected/k2_birnn_member.output0.npy")) + np.load(fixture("expected/k3_birnn_member.output0.npy"))
+    loaders = [keras3] + ([tf_keras] if suffix == ".h5" else [])
+    for keras in loaders:
+        np.testing.assert_allclose(keras.models.load_model(merged).predict(x, verbose=0), expected, rtol=1e-4, atol=1e-4)

@@ -12,7 +12,16 @@ extension LayerKind {
       return RecurrentLayer.slots(inner).map { WeightSlot("forward_\($0.name)") }
         + RecurrentLayer.slots(backward).map { WeightSlot("backward_\($0.name)") }
     },
-    keys: ["layer", "merge_mode"],
+    keys: ["layer", "merge_mode", "backward_layer"],
+    adapt: { config, _, target in
+      // tf_keras mirrors the forward layer itself; Keras 3 keeps the explicit backward layer.
+      var result = config.setting("layer", (try? ModelWriter.innerConfig(config["layer"], target: target)) ?? .null)
+        .removing("backward_layer")
+      if target == .keras3, let backward = try? ModelWriter.innerConfig(config["backward_layer"], target: target) {
+        result = result.setting("backward_layer", backward)
+      }
+      return result
+    },
     build: { context in
       guard let inner = context.config["layer"], let className = inner["class_name"]?.string,
         RecurrentLayer.cell(className) != nil, let forwardConfig = inner["config"]
@@ -57,6 +66,9 @@ extension LayerKind {
       return kind.slots(inner["config"] ?? .object([]))
     },
     keys: ["layer"],
+    adapt: { config, _, target in
+      config.setting("layer", (try? ModelWriter.innerConfig(config["layer"], target: target)) ?? .null)
+    },
     propagatesMask: true,
     build: { context in
       guard let inner = context.config["layer"], let className = inner["class_name"]?.string else {
