@@ -23,9 +23,10 @@ struct LayerKind {
   var renames: [String: String] = [:]
   /// Keys a loader requires, with the value to write when the source config lacks them.
   var required: [(String, JSONValue)] = []
-  /// A last change to a written config, for layers whose config the two loaders read
-  /// differently: the config, the layer's input shapes, and which loader the file is for.
-  var adapt: ((JSONValue, [Shape], ModelWriter.Target) -> JSONValue)? = nil
+  /// A last change to a written config, for layers whose config the loaders read differently
+  /// or which an old file left implicit: the config, the layer (with its weights), its input
+  /// shapes, and which loader the file is for.
+  var adapt: ((JSONValue, KerasLayer, [Shape], ModelWriter.Target) -> JSONValue)? = nil
   /// Whether a sequence mask on the (first) input passes on to the output, as Keras's
   /// `supports_masking` layers do. Layers that make or consume masks set `outputMask` instead.
   var propagatesMask = false

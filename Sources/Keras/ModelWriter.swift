@@ -87,7 +87,9 @@ public enum ModelWriter {
       ]
     }
     let kind = try LayerTable.kind(for: layer)
-    var config: JSONValue = ["name": .string(layer.name), "trainable": .bool(layer.trainable), "dtype": "float32"]
+    var config: JSONValue = ["name": .string(layer.name), "dtype": "float32"]
+    // Only layers with weights take `trainable` in every Keras (Keras 3's SpatialDropout1D rejects it).
+    if !(try LayerTable.slots(for: layer)).isEmpty { config = config.setting("trainable", .bool(layer.trainable)) }
     for key in kind.keys {
       let spelled = kind.renames[key].flatMap { source[$0] } ?? source[key]
       guard var value = spelled else { continue }
@@ -97,7 +99,7 @@ public enum ModelWriter {
       config = config.setting(key, value)
     }
     for (key, value) in kind.required where config[key] == nil { config = config.setting(key, value) }
-    return kind.adapt?(config, inputShapes, target) ?? config
+    return kind.adapt?(config, layer, inputShapes, target) ?? config
   }
 
   /// A wrapped layer's entry, its config reduced like a top-level layer's.

@@ -21,7 +21,7 @@ public enum Ensemble {
 
   public static func merge(_ members: [Member], mode: MergeMode, separateInputs: Bool = false) throws -> KerasModel {
     guard members.count >= 2 else { throw MergeError("a merge needs at least two models, got \(members.count)") }
-    let flat = members.map { Member(name: $0.name, model: $0.model.inlined()) }
+    let flat = members.map { Member(name: $0.name, model: $0.model.inlined().withPortableHardSigmoid()) }
     let signatures = try flat.map { try Signature($0) }
     try checkOutputs(signatures, mode: mode)
     let shared = !separateInputs && Set(signatures.map(\.inputKey)).count == 1
@@ -154,8 +154,8 @@ struct Signature {
     output = graph.shape(graph.outputs[0])
     if model.dialect == .keras3, let layer = model.layers.first(where: { $0.config.contains(string: "hard_sigmoid") }) {
       throw MergeError(
-        "\(member.name): layer '\(layer.name)' uses hard_sigmoid, which Keras 3 computes as clip(x/6 + 0.5) and "
-          + "Keras 2 as clip(0.2x + 0.5); a merged file cannot keep its meaning for both loaders")
+        "\(member.name): layer '\(layer.name)' uses hard_sigmoid inside a recurrent or wrapped layer, which Keras 3 "
+          + "computes as clip(x/6 + 0.5) and Keras 2 as clip(0.2x + 0.5); a merged file cannot keep its meaning")
     }
     inputKey = zip(model.inputs, graph.inputs).map { ref, value in
       let dtype = model.layer(named: ref.layer)?.config["dtype"]?.string ?? "float32"

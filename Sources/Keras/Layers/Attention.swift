@@ -41,7 +41,7 @@ extension LayerKind {
       "num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape", "attention_axes", "query_shape",
       "key_shape", "value_shape",
     ],
-    adapt: { config, shapes, target in
+    adapt: { config, _, shapes, target in
       // tf_keras builds the layer from these shapes and fails without them; Keras 3 rejects them.
       let names = ["query_shape", "value_shape", "key_shape"]
       guard target == .keras2, let query = shapes.first else { return names.reduce(config) { $0.removing($1) } }

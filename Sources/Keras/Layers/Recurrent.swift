@@ -107,6 +107,12 @@ extension LayerKind {
   static let recurrent = LayerKind(
     slots: RecurrentLayer.slots,
     keys: RecurrentLayer.keys,
+    adapt: { config, layer, _, _ in
+      // Files from Keras ≤ 2.2 have no reset_after (their default was false); written files say
+      // it, from the bias shape, since today's default is true.
+      guard layer.className == "GRU", config["reset_after"] == nil, layer.weights.count == 3 else { return config }
+      return config.setting("reset_after", .bool(layer.weights[2].shape.count == 2))
+    },
     build: { context in
       let op = try RecurrentLayer.op(
         context.layer.className, context.config, weights: context.layer.weights,

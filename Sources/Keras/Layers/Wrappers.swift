@@ -13,7 +13,7 @@ extension LayerKind {
         + RecurrentLayer.slots(backward).map { WeightSlot("backward_\($0.name)") }
     },
     keys: ["layer", "merge_mode", "backward_layer"],
-    adapt: { config, _, target in
+    adapt: { config, _, _, target in
       // tf_keras mirrors the forward layer itself; Keras 3 keeps the explicit backward layer.
       var result = config.setting("layer", (try? ModelWriter.innerConfig(config["layer"], target: target)) ?? .null)
         .removing("backward_layer")
@@ -66,7 +66,7 @@ extension LayerKind {
       return kind.slots(inner["config"] ?? .object([]))
     },
     keys: ["layer"],
-    adapt: { config, _, target in
+    adapt: { config, _, _, target in
       config.setting("layer", (try? ModelWriter.innerConfig(config["layer"], target: target)) ?? .null)
     },
     propagatesMask: true,

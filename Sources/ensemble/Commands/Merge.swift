@@ -43,6 +43,11 @@ struct Merge: ParsableCommand {
     }
     if let output, output != "-" {
       try AtomicFile.write(to: output, force: force, inputs: models + architectures.configs, write)
+      if let layer = merged.layers.first(where: { $0.config.contains(string: "hard_sigmoid") }) {
+        note(
+          "note: layer '\(layer.name)' keeps a recurrent hard_sigmoid, which Keras 3 computes as clip(x/6 + 0.5) "
+            + "where tf_keras and ensemble compute clip(0.2x + 0.5): the file is exact in tf_keras")
+      }
       if !archive, merged.layers.contains(where: { $0.className == "MultiHeadAttention" }) {
         note(
           "note: Keras 3 reads MultiHeadAttention from a .keras file only (tf_keras and Keras 3 want different "
