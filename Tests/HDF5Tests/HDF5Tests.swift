@@ -57,3 +57,32 @@ final class HDF5Tests: XCTestCase {
     }
   }
 }
+
+/// Storage variants written by h5py (fixtures/generate.py), read against the values h5py recorded.
+final class HDF5VariantTests: XCTestCase {
+  struct Expected: Decodable {
+    struct Values: Decodable {
+      let name: String
+      let values: [Double]
+    }
+    let shape: [Int]
+    let datasets: [Values]
+    let strings: [String: [String]]
+  }
+
+  func testEveryStorageVariantReadsAsWritten() throws {
+    let expected = try JSONDecoder().decode(
+      Expected.self, from: try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("hdf5/variants.json"))))
+    let file = try File(reading: Fixtures.path("hdf5/variants.h5"))
+    XCTAssertEqual(expected.datasets.count, 5)
+    for dataset in expected.datasets {
+      let stored = try file.root.dataset(dataset.name)
+      XCTAssertEqual(stored.shape, expected.shape, dataset.name)
+      XCTAssertEqual(try stored.readFloats(), dataset.values.map(Float.init), dataset.name)
+    }
+    XCTAssertEqual(expected.strings.count, 5)
+    for (name, strings) in expected.strings {
+      XCTAssertEqual(try file.root.stringsAttribute(name), strings, name)
+    }
+  }
+}

@@ -10,8 +10,8 @@ enum RecurrentLayer {
 
   static func cell(_ className: String) -> String? {
     switch className {
-    case "LSTM", "LSTMCell", "CuDNNLSTM": return "LSTM"
-    case "GRU", "GRUCell", "CuDNNGRU": return "GRU"
+    case "LSTM", "LSTMCell": return "LSTM"
+    case "GRU", "GRUCell": return "GRU"
     case "SimpleRNN", "SimpleRNNCell": return "SimpleRNN"
     default: return nil
     }
