@@ -42,7 +42,7 @@ public final class Executor {
     }
     let size = max(1, min(batchSize, (total + workers - 1) / workers))
     let chunks = stride(from: 0, to: max(total, 1), by: size).map { $0..<min($0 + size, total) }
-    guard chunks.count > 1 else { return try run(inputs, worker: 0) }
+    guard chunks.count > 1 else { return try run(inputs) }
     let lock = NSLock()
     var results = [[Tensor]?](repeating: nil, count: chunks.count)
     var failure: Error?
@@ -52,7 +52,7 @@ public final class Executor {
       for index in stride(from: worker, to: chunks.count, by: active) {
         if lock.withLock({ failure != nil }) { return }
         do {
-          let batch = try run(inputs.map { $0.rows(chunks[index]) }, worker: worker)
+          let batch = try run(inputs, rows: chunks[index], worker: worker)
           lock.withLock {
             results[index] = batch
             done += chunks[index].count
@@ -75,14 +75,20 @@ public final class Executor {
   }
 
   /// Runs one batch.
-  public func run(_ inputs: [Tensor]) throws -> [Tensor] { try run(inputs, worker: 0) }
+  public func run(_ inputs: [Tensor]) throws -> [Tensor] {
+    try run(inputs, rows: 0..<(inputs.first?.shape.first ?? 0), worker: 0)
+  }
 
-  private func run(_ inputs: [Tensor], worker: Int) throws -> [Tensor] {
-    let inputShapes = inputs.map(\.shape)
+  /// Runs rows `rows` of `inputs`, copied straight into the worker's plan.
+  private func run(_ inputs: [Tensor], rows: Range<Int>, worker: Int) throws -> [Tensor] {
+    let inputShapes = inputs.map { [rows.count] + $0.shape.dropFirst() }
     if plans[worker]?.inputShapes != inputShapes { plans[worker] = try Plan(graph, inputShapes: inputShapes) }
     guard let plan = plans[worker] else { return [] }
     for (value, input) in zip(graph.inputs, inputs) {
-      plan.buffer(value).update(from: input.data, count: input.count)
+      let width = input.shape.dropFirst().reduce(1, *)
+      input.data.withUnsafeBufferPointer { source in
+        plan.buffer(value).update(from: source.baseAddress! + rows.lowerBound * width, count: rows.count * width)
+      }
     }
     for index in plan.steps {
       let node = graph.nodes[index]

@@ -14,12 +14,4 @@ public struct Tensor: Equatable {
   }
 
   public var count: Int { data.count }
-
-  /// Rows `range` of the first (batch) axis.
-  public func rows(_ range: Range<Int>) -> Tensor {
-    let stride = shape.dropFirst().reduce(1, *)
-    return Tensor(
-      shape: [range.count] + shape.dropFirst(),
-      data: Array(data[(range.lowerBound * stride)..<(range.upperBound * stride)]))
-  }
 }

@@ -16,7 +16,9 @@ enum Broadcast {
     case .minimum: combine = { Swift.min($0, $1) }
     }
     for (x, shape) in zip(xs.dropFirst(), shapes.dropFirst()) {
-      if shape == outShape {
+      if shape == outShape, kind == .add || kind == .average {
+        for i in 0..<count { y[i] += x[i] }  // the common residual case, as a loop that vectorises
+      } else if shape == outShape {
         for i in 0..<count { y[i] = combine(y[i], x[i]) }
       } else {
         let offsets = sourceOffsets(shape, outShape)
