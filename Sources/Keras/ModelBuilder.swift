@@ -32,7 +32,10 @@ enum ModelBuilder {
 
   final class Builder {
     let graph: Graph
+    /// Outputs of the top-level model's calls, by layer name (inner layers of nested models
+    /// may share names with outer ones, so they are not recorded).
     var recorded: [String: [[Graph.Value]]] = [:]
+    private var depth = 0
     /// The sequence mask each value carries, by value id.
     var maskOf: [Int: Graph.Value] = [:]
 
@@ -55,7 +58,7 @@ enum ModelBuilder {
           value = graph.input(try InputShape.of(layer))
         }
         scope.done[ref.layer] = [0: [value]]
-        recorded[ref.layer] = [[value]]
+        if depth == 0 { recorded[ref.layer] = [[value]] }
       }
       var pending = model.layers.flatMap { layer in layer.calls.indices.map { (layer, $0) } }
       while !pending.isEmpty {
@@ -70,7 +73,7 @@ enum ModelBuilder {
           }
           let outputs = try callLayer(layer, inputs: values, dialect: model.dialect)
           scope.done[layer.name, default: [:]][call] = outputs
-          recorded[layer.name, default: []].append(outputs)
+          if depth == 0 { recorded[layer.name, default: []].append(outputs) }
         }
         pending = waiting
         if pending.count == before {
@@ -90,6 +93,8 @@ enum ModelBuilder {
 
     private func callLayer(_ layer: KerasLayer, inputs: [Graph.Value], dialect: Dialect) throws -> [Graph.Value] {
       if let submodel = layer.submodel {
+        depth += 1
+        defer { depth -= 1 }
         do {
           return try run(submodel, inputs: inputs)
         } catch var error as KerasError {
