@@ -43,6 +43,19 @@ final class PredictCLITests: XCTestCase {
     XCTAssertTrue(npy.stderr.contains("has 8 outputs"), npy.stderr)
   }
 
+  func testCSVInputWithHeader() throws {
+    let record = try Fixtures.record("k2_mlp")
+    let input = try Fixtures.npy(record.inputs[0])
+    let rows = (0..<input.shape[0]).map { row in
+      input.data[(row * 6)..<((row + 1) * 6)].map { "\($0)" }.joined(separator: ",")
+    }
+    let path = try Fixtures.temporaryDirectory().appendingPathComponent("x.csv")
+    try ("a,b,c,d,e,f\n" + rows.joined(separator: "\n") + "\n").write(to: path, atomically: true, encoding: .utf8)
+    let result = try runEnsemble(["predict", Fixtures.path(record.model), "--input", path.path, "--format", "npy"])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    assertClose(try NPY.read(result.stdout), try Fixtures.npy(record.outputs[0]), "csv input")
+  }
+
   func testModelFromStandardInput() throws {
     let record = try Fixtures.record("k2_embedding")
     let model = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(record.model)))
