@@ -2,7 +2,7 @@
 extension Op {
   func spatialShape(_ x: Shape) throws -> [Shape] {
     let spatial = Array(x.dims.dropFirst().dropLast())
-    guard (1...2).contains(spatial.count) || isGlobalOrPad, x.rank >= 3 else {
+    guard (1...2).contains(spatial.count) || isGlobalOrPad || (spatial.count == 3 && isVolumetric), x.rank >= 3 else {
       throw GraphError.shapeMismatch(op: name, shapes: [x], reason: "expected (batch, spatial…, channels)")
     }
     let channels = x.dims.last ?? nil
@@ -56,6 +56,14 @@ extension Op {
       return [Shape([x.dims[0], height, width, channels])]
     default:
       throw GraphError.invalid("\(name) is not a spatial operation")
+    }
+  }
+
+  /// Operations with 3D kernels (Conv3D, 3D pooling).
+  private var isVolumetric: Bool {
+    switch self {
+    case .convolution, .pooling: return true
+    default: return false
     }
   }
 

@@ -1,5 +1,6 @@
 /// Payloads of the spatial operations. Tensors are channels-last: `(batch, width, channels)`
-/// for 1D and `(batch, height, width, channels)` for 2D; 1D runs as 2D with height 1.
+/// for 1D, `(batch, height, width, channels)` for 2D (1D runs as 2D with height 1), and
+/// `(batch, depth, height, width, channels)` for Conv3D and 3D pooling.
 
 /// How a window meets the border.
 public enum Padding: String {
@@ -17,7 +18,7 @@ public enum Padding: String {
 public struct Convolution {
   public let kernel: [Float]
   public let bias: [Float]?
-  /// `[kh, kw]`; 1D is `[1, k]`.
+  /// `[kh, kw]` (1D: `[k]`, 3D: `[kd, kh, kw]`).
   public let size: [Int]
   public let strides: [Int]
   public let dilation: [Int]

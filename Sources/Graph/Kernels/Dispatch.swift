@@ -37,10 +37,14 @@ extension Op {
       Layout.concat(inputs, shapes: inShapes, y, axis: axis < 0 ? axis + shape.count : axis)
     case .embedding(let op):
       try Layout.embedding(op, x!, y, count: count)
+    case .convolution(let op) where shape.count == 5:
+      VolumeKernel.convolution(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
     case .convolution(let op):
       ConvolutionKernel.run(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
     case .transposedConvolution(let op):
       ConvolutionKernel.transposed(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
+    case .pooling(let op) where shape.count == 5:
+      VolumeKernel.pooling(op, x!, inShape: shape, y, outShape: outShapes[0])
     case .pooling(let op):
       PoolingKernel.run(op, x!, inShape: shape, y, outShape: outShapes[0])
     case .globalPooling(let kind, _):
