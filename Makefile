@@ -33,11 +33,13 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## test: the Swift suite (no Python needed), then real Keras loading the files we write.
-test: deps build venv
+## test: the Swift suite (no Python needed), then real Keras loading the files we write, and
+## every fixture through the release binary too (the one users run).
+test: deps build release venv
 	$(SWIFT) test 2>&1 | tee .build/swift-test.log | grep -E "error|failed|Executed .* tests" ; \
 	  test $${PIPESTATUS[0]} -eq 0
-	ENSEMBLE=$(CURDIR)/.build/debug/ensemble $(PYTHON) -m pytest -q Tests/KerasRoundTrip
+	ENSEMBLE=$(CURDIR)/.build/debug/ensemble ENSEMBLE_RELEASE=$(CURDIR)/$(RELEASE_BIN) \
+	  $(PYTHON) -m pytest -q Tests/KerasRoundTrip
 
 ## demo: the main job on the shipped fixtures, for a person to read: two different models
 ## (widths 5 and 7) merged as 0.1·first + 0.9·second, its summary, and its predictions.

@@ -10,12 +10,14 @@ public final class Executor {
   /// The graph as run: the one given, with scale-and-shift layers folded into their producers.
   public let graph: Graph
   private let workers: Int
-  private var plans: [Plan?]
+  /// One box per worker, made up front: workers replace the plan inside their own box and
+  /// never write to this array, which two threads must not do at once.
+  private let plans: [PlanBox]
 
   public init(_ graph: Graph, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
     self.graph = graph.folded()
     workers = max(threads, 1)
-    plans = Array(repeating: nil, count: workers)
+    plans = (0..<workers).map { _ in PlanBox() }
   }
 
   /// A batch size that keeps the largest intermediate tensor of a batch near 4 MB, so a
@@ -82,8 +84,9 @@ public final class Executor {
   /// Runs rows `rows` of `inputs`, copied straight into the worker's plan.
   private func run(_ inputs: [Tensor], rows: Range<Int>, worker: Int) throws -> [Tensor] {
     let inputShapes = inputs.map { [rows.count] + $0.shape.dropFirst() }
-    if plans[worker]?.inputShapes != inputShapes { plans[worker] = try Plan(graph, inputShapes: inputShapes) }
-    guard let plan = plans[worker] else { return [] }
+    let box = plans[worker]
+    if box.plan?.inputShapes != inputShapes { box.plan = try Plan(graph, inputShapes: inputShapes) }
+    guard let plan = box.plan else { return [] }
     for (value, input) in zip(graph.inputs, inputs) {
       let width = input.shape.dropFirst().reduce(1, *)
       input.data.withUnsafeBufferPointer { source in
@@ -92,9 +95,10 @@ public final class Executor {
     }
     for index in plan.steps {
       let node = graph.nodes[index]
-      try node.op.run(
+      let failure = node.op.run(
         node.inputs.map { UnsafePointer(plan.buffer($0)) }, node.inputs.map { plan.shapes[$0.id] },
         node.outputs.map { plan.buffer($0) }, node.outputs.map { plan.shapes[$0.id] }, scratch: plan.scratch)
+      if let failure { throw failure }
     }
     return graph.outputs.map { value in
       let shape = plan.shapes[value.id]
@@ -102,6 +106,11 @@ public final class Executor {
         shape: shape, data: Array(UnsafeBufferPointer(start: plan.buffer(value), count: shape.reduce(1, *))))
     }
   }
+}
+
+/// A worker's current plan.
+private final class PlanBox {
+  var plan: Plan?
 }
 
 /// Concrete shapes and buffer slots for one set of input shapes.

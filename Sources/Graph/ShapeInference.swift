@@ -39,7 +39,8 @@ extension Op {
       }
       return [x]
     case .reshape(let target):
-      return [try reshape(single(inputs), target)]
+      let x = try single(inputs)
+      return [try reshape(x, target)]
     case .transpose(let perm):
       let x = try single(inputs)
       guard perm.sorted() == Array(0..<x.rank), perm.first == 0 else {
@@ -85,21 +86,26 @@ extension Op {
     return inputs[0]
   }
 
+  @inline(never)
   private func reshape(_ x: Shape, _ target: [Int]) throws -> Shape {
     let known = target.filter { $0 != -1 }.reduce(1, *)
     let unknowns = target.filter { $0 == -1 }.count
     guard unknowns <= 1, known > 0 else {
       throw GraphError.shapeMismatch(op: name, shapes: [x], reason: "bad target shape \(target)")
     }
+    // Dimensions built element by element: the optimised build of Swift 6.3 miscompiled the
+    // implicit [Int] → [Int?] array conversion here (a crash in release builds only).
+    var dims: [Int?] = [x.dims[0]]
     guard let total = Shape(x.features).count else {
-      guard unknowns == 0 else { return Shape([x.dims[0]] + target.map { $0 == -1 ? nil : $0 }) }
-      return Shape([x.dims[0]] + target)
+      for size in target { dims.append(size == -1 ? nil : size) }
+      return Shape(dims)
     }
     guard total % known == 0, unknowns == 1 || total == known else {
       throw GraphError.shapeMismatch(
         op: name, shapes: [x], reason: "\(total) values do not fit target shape \(target)")
     }
-    return Shape([x.dims[0]] + target.map { $0 == -1 ? total / known : $0 })
+    for size in target { dims.append(size == -1 ? total / known : size) }
+    return Shape(dims)
   }
 
   private func mergeShape(_ kind: MergeKind, _ inputs: [Shape]) throws -> Shape {

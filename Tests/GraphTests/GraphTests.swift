@@ -82,3 +82,13 @@ final class GraphTests: XCTestCase {
     }
   }
 }
+
+final class ReshapeTests: XCTestCase {
+  func testReshapeKeepsCOrder() throws {
+    let graph = Graph()
+    let input = graph.input(Shape([nil, 2, 3]))
+    graph.outputs = [try graph.add(.reshape(target: [3, 2]), [input])]
+    let out = try Executor(graph).run([Tensor(shape: [1, 2, 3], data: [1, 2, 3, 4, 5, 6])])
+    XCTAssertEqual(out[0], Tensor(shape: [1, 3, 2], data: [1, 2, 3, 4, 5, 6]))
+  }
+}

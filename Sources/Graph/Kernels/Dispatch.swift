@@ -1,9 +1,13 @@
 /// Runs one operation on concrete buffers: the switch from `Op` to its kernel.
+///
+/// It returns a failure instead of throwing: Swift 6.3.1's optimiser miscompiled this large
+/// throwing switch, returning from it with a garbage error register (the release build
+/// crashed on every model with a Reshape), so no error register is used here at all.
 extension Op {
   func run(
     _ inputs: [UnsafePointer<Float>], _ inShapes: [[Int]], _ outputs: [UnsafeMutablePointer<Float>],
     _ outShapes: [[Int]], scratch: Scratch
-  ) throws {
+  ) -> GraphError? {
     let x = inputs.first, y = outputs[0], shape = inShapes.first ?? []
     let count = shape.reduce(1, *)
     switch self {
@@ -36,7 +40,7 @@ extension Op {
     case .concat(let axis):
       Layout.concat(inputs, shapes: inShapes, y, axis: axis < 0 ? axis + shape.count : axis)
     case .embedding(let op):
-      try Layout.embedding(op, x!, y, count: count)
+      return Layout.embedding(op, x!, y, count: count)
     case .convolution(let op) where shape.count == 5:
       VolumeKernel.convolution(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
     case .convolution(let op):
@@ -68,5 +72,6 @@ extension Op {
     case .foldTime, .unfoldTime:
       y.update(from: x!, count: count)
     }
+    return nil
   }
 }

@@ -58,19 +58,20 @@ enum Layout {
     }
   }
 
-  /// `y[i, :] = table[ids[i], :]`; ids are integers stored as floats.
+  /// `y[i, :] = table[ids[i], :]`; ids are integers stored as floats. An id outside the
+  /// table is returned as the failure, and nothing past it is written.
   static func embedding(
     _ op: Embedding, _ ids: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int
-  ) throws {
-    try op.table.withUnsafeBufferPointer { table in
+  ) -> GraphError? {
+    op.table.withUnsafeBufferPointer { table in
       for i in 0..<count {
-        let id = Int(ids[i])
-        guard Float(id) == ids[i], (0..<op.vocabulary).contains(id) else {
-          throw GraphError.badInput(
-            "embedding index \(ids[i]) is not an integer in 0..<\(op.vocabulary)")
+        let id = Int(exactly: ids[i]) ?? -1
+        guard (0..<op.vocabulary).contains(id) else {
+          return GraphError.badInput("embedding index \(ids[i]) is not an integer in 0..<\(op.vocabulary)")
         }
         (y + i * op.width).update(from: table.baseAddress! + id * op.width, count: op.width)
       }
+      return nil
     }
   }
 }
