@@ -21,7 +21,9 @@ public final class File {
       throw HDF5Error(file: path, path: "/", message: "not an HDF5 file")
     }
     let id = H5Fopen(path, chdf5_F_ACC_RDONLY(), Library.propertyDefault)
-    guard id >= 0 else { throw HDF5Error(file: path, path: "/", message: "cannot open") }
+    guard id >= 0 else {
+      throw HDF5Error(file: path, path: "/", message: "cannot open: the HDF5 file is damaged or truncated")
+    }
     self.path = path
     handle = Handle(id, close: H5Fclose)
   }

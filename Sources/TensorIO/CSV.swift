@@ -9,10 +9,17 @@ public enum CSV {
     var lines = text.split(whereSeparator: \.isNewline).map(String.init).filter {
       !$0.trimmingCharacters(in: .whitespaces).isEmpty
     }
+    var header: String? = nil
     if let first = lines.first,
       first.split(separator: ",").contains(where: { Float($0.trimmingCharacters(in: .whitespaces)) == nil })
     {
-      lines.removeFirst()
+      header = lines.removeFirst()
+    }
+    guard !lines.isEmpty else {
+      throw TensorIOError(
+        file: file,
+        header.map { "no data rows (the only row, '\($0)', is not all numbers, so it was read as a header)" }
+          ?? "no data rows")
     }
     let width = featureShape.reduce(1, *)
     var values: [Float] = []

@@ -60,7 +60,7 @@ final class SummaryCLITests: XCTestCase {
     try original.prefix(2000).write(to: URL(fileURLWithPath: path))
     let result = try runEnsemble(["summary", path])
     XCTAssertEqual(result.status, 1)
-    XCTAssertTrue(result.stderr.hasPrefix("Error: \(path)"), result.stderr)
+    XCTAssertEqual(result.stderr, "Error: \(path): /: cannot open: the HDF5 file is damaged or truncated\n")
     XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, result.stderr)
   }
 }

@@ -28,6 +28,14 @@ final class TensorIOTests: XCTestCase {
     }
   }
 
+  func testCSVWithOnlyAHeaderIsAnError() {
+    XCTAssertThrowsError(try CSV.read("1,2,x\n", featureShape: [3], file: "x.csv")) { error in
+      XCTAssertEqual(
+        "\(error)", "x.csv: no data rows (the only row, '1,2,x', is not all numbers, so it was read as a header)")
+    }
+    XCTAssertThrowsError(try CSV.read("\n", featureShape: [3], file: "x.csv"))
+  }
+
   func testCSVWritesSeveralOutputsWithAHeader() {
     let a = Tensor(shape: [2, 1], data: [1, 2]), b = Tensor(shape: [2, 2], data: [3, 4, 5, 6])
     XCTAssertEqual(CSV.write([("a", a), ("b", b)]), "a[0],b[0],b[1]\n1.0,3.0,4.0\n2.0,5.0,6.0\n")
