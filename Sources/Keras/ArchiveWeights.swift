@@ -17,7 +17,7 @@ enum ArchiveWeights {
 
   private static func assign(from container: Group, model: inout KerasModel) throws {
     var used: [String: Int] = [:]
-    for index in order(model) {
+    for index in LayerOrder.of(model) {
       let layer = model.layers[index]
       let base = snakeCase(layer.className)
       let key = used[base].map { "\(base)_\($0)" } ?? base
@@ -46,11 +46,6 @@ enum ArchiveWeights {
       }
       model.layers[index].weights = weights
     }
-  }
-
-  /// Keras's `model.layers`: a Sequential's layers without its input; a Functional's in depth order.
-  private static func order(_ model: KerasModel) -> [Int] {
-    LayerOrder.of(model)
   }
 
   /// Where a layer keeps its variables, relative to its group, in order.

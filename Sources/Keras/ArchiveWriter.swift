@@ -8,21 +8,21 @@ import ZIPFoundation
 public enum ArchiveWriter {
   public static func write(_ model: KerasModel, to path: String) throws {
     let flat = model.inlined()
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ensemble-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let weightsPath = folder.appendingPathComponent("model.weights.h5").path
-    do {
-      let weights = try File(creating: weightsPath)
-      try ArchiveWeights.write(flat, to: weights.root)
-      try weights.flush()
+    let weightsData = try TemporaryFolder.with { folder in
+      let weightsPath = folder.appendingPathComponent("model.weights.h5").path
+      do {
+        let weights = try File(creating: weightsPath)
+        try ArchiveWeights.write(flat, to: weights.root)
+        try weights.flush()
+      }
+      return try Data(contentsOf: URL(fileURLWithPath: weightsPath))
     }
     let config = try ModelWriter.config(flat, for: .keras3).setting("module", "keras.src.models.functional")
     let metadata: JSONValue = ["keras_version": "3.15.1", "date_saved": "1970-01-01@00:00:00"]
     let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
     for (name, data) in [
       ("metadata.json", Data(metadata.text.utf8)), ("config.json", Data(config.text.utf8)),
-      ("model.weights.h5", try Data(contentsOf: URL(fileURLWithPath: weightsPath))),
+      ("model.weights.h5", weightsData),
     ] {
       try archive.addEntry(
         with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .none,

@@ -69,12 +69,12 @@ public enum ModelFile {
     var model = try parse(
       String(decoding: try member("config.json"), as: UTF8.self), version: metadata?["keras_version"]?.string ?? "3")
     model.kerasVersion = metadata?["keras_version"]?.string ?? model.kerasVersion
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ensemble-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let weightsPath = folder.appendingPathComponent("model.weights.h5").path
-    try member("model.weights.h5").write(to: URL(fileURLWithPath: weightsPath))
-    try ArchiveWeights.assign(from: try File(reading: weightsPath).root, to: &model)
+    let weights = try member("model.weights.h5")
+    try TemporaryFolder.with { folder in
+      let weightsPath = folder.appendingPathComponent("model.weights.h5").path
+      try weights.write(to: URL(fileURLWithPath: weightsPath))
+      try ArchiveWeights.assign(from: try File(reading: weightsPath).root, to: &model)
+    }
     return model
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Keras
 
 /// Writes a file through a temporary file in the same folder and a rename, so a reader never
 /// sees half a file and a failed write leaves nothing behind.
@@ -42,11 +43,10 @@ enum AtomicFile {
 
   /// Produces a file with `write` in a private temporary folder and returns its bytes (for stdout).
   static func bytes(_ write: (String) throws -> Void) throws -> Data {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ensemble-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let path = folder.appendingPathComponent("out").path
-    try write(path)
-    return try Data(contentsOf: URL(fileURLWithPath: path))
+    try TemporaryFolder.with { folder in
+      let path = folder.appendingPathComponent("out").path
+      try write(path)
+      return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
   }
 }

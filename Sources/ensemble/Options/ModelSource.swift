@@ -8,12 +8,12 @@ enum ModelSource {
     guard path == "-" else { return try ModelFile.load(path, architecture: architecture) }
     let data = FileHandle.standardInput.readDataToEndOfFile()
     guard !data.isEmpty else { throw CLIError("standard input is empty; expected a model file after '-'") }
-    let temporary = FileManager.default.temporaryDirectory
-      .appendingPathComponent("ensemble-stdin-\(ProcessInfo.processInfo.processIdentifier).h5")
-    try data.write(to: temporary)
-    defer { try? FileManager.default.removeItem(at: temporary) }
     do {
-      return try ModelFile.load(temporary.path, architecture: architecture)
+      return try TemporaryFolder.with { folder in
+        let temporary = folder.appendingPathComponent("stdin.h5")
+        try data.write(to: temporary)
+        return try ModelFile.load(temporary.path, architecture: architecture)
+      }
     } catch let error as KerasError {
       var named = error
       named.file = "<stdin>"
