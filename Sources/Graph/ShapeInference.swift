@@ -72,10 +72,32 @@ extension Op {
         throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "inner dimensions differ")
       }
       return [Shape(a.dropLast() + [transposeB ? b[b.count - 2] : b[b.count - 1]])]
-    case .convolution, .transposedConvolution, .pooling, .globalPooling, .pad, .upsample, .resize:
-      return try spatialShape(try single(inputs))
-    case .recurrent, .mask, .maskedAverage, .reverseTime, .foldTime, .unfoldTime:
-      return try sequenceShapes(inputs)
+    case .convolution(let op):
+      return [try convolutionShape(op, try single(inputs))]
+    case .transposedConvolution(let op):
+      return [try transposedConvolutionShape(op, try single(inputs))]
+    case .pooling(let op):
+      return [try poolingShape(op, try single(inputs))]
+    case .globalPooling(_, let keepDims):
+      return [try globalPoolingShape(keepDims: keepDims, try single(inputs))]
+    case .pad(let pads):
+      return [try padShape(pads, try single(inputs))]
+    case .upsample(let factors):
+      return [try upsampleShape(factors, try single(inputs))]
+    case .resize(let height, let width, _):
+      return [try resizeShape(height: height, width: width, try single(inputs))]
+    case .recurrent(let op):
+      return try recurrentShapes(op, inputs)
+    case .mask:
+      return [try maskShape(inputs)]
+    case .maskedAverage:
+      return [try maskedAverageShape(inputs)]
+    case .reverseTime:
+      return [try sequenceInput(inputs)]
+    case .foldTime:
+      return [try foldTimeShape(inputs)]
+    case .unfoldTime:
+      return [try unfoldTimeShape(inputs)]
     }
   }
 

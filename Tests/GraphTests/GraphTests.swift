@@ -2,29 +2,8 @@ import Graph
 import XCTest
 import _TestSupport
 
-/// Adding an op: (1) a case in `Op`, (2) its rule in ShapeInference.swift, (3) its kernel and
-/// a line in Kernels/Dispatch.swift, (4) a test here against naive loops, (5) a Keras fixture.
+/// Graph building and execution; the kernels against naive loops are in KernelConformanceTests.
 final class GraphTests: XCTestCase {
-  func testDenseMatchesNaiveLoops() throws {
-    let (rows, inputs, units) = (5, 7, 3)
-    let kernel = (0..<(inputs * units)).map { Float($0 % 5) - 2 }
-    let bias: [Float] = [0.5, -1, 2]
-    let x = (0..<(rows * inputs)).map { Float($0 % 7) / 3 }
-    var expected = [Float](repeating: 0, count: rows * units)
-    for r in 0..<rows {
-      for u in 0..<units {
-        var sum = bias[u]
-        for i in 0..<inputs { sum += x[r * inputs + i] * kernel[i * units + u] }
-        expected[r * units + u] = sum
-      }
-    }
-    let graph = Graph()
-    let input = graph.input(Shape([nil, inputs]))
-    graph.outputs = [try graph.add(.dense(Dense(kernel: kernel, bias: bias, inputs: inputs, units: units)), [input])]
-    let out = try Executor(graph).run([Tensor(shape: [rows, inputs], data: x)])
-    assertClose(out[0], Tensor(shape: [rows, units], data: expected), rtol: 1e-6, atol: 1e-5)
-  }
-
   func testTransposeMatchesIndexArithmetic() throws {
     let shape = [2, 3, 4]
     let x = (0..<24).map(Float.init)
