@@ -23,7 +23,7 @@ let package = Package(
     .target(name: "Graph", dependencies: ["CBLAS"]),
     .target(name: "Keras", dependencies: ["HDF5", "JSON", "Graph", "ZIPFoundation"]),
     .target(name: "Merge", dependencies: ["Keras", "Graph"]),
-    .target(name: "TensorIO", dependencies: ["Graph", "JSON"]),
+    .target(name: "TensorIO", dependencies: ["Graph", "JSON", "ZIPFoundation"]),
 
     // MARK: - CLI
     .executableTarget(
@@ -41,7 +41,7 @@ let package = Package(
     .testTarget(name: "TensorIOTests", dependencies: ["TensorIO", "_TestSupport"]),
     .testTarget(name: "KerasTests", dependencies: ["Keras", "TensorIO", "_TestSupport"]),
     .testTarget(name: "MergeTests", dependencies: ["Merge", "Keras", "TensorIO", "_TestSupport"]),
-    .testTarget(name: "EnsembleCLITests", dependencies: ["_TestSupport"]),
+    .testTarget(name: "EnsembleCLITests", dependencies: ["Graph", "TensorIO", "_TestSupport"]),
   ],
   swiftLanguageModes: [.v5]
 )

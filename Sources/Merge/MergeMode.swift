@@ -1,5 +1,7 @@
+import Keras
+
 /// How an ensemble combines its members' outputs.
-public enum MergeMode: Equatable, CustomStringConvertible {
+public enum MergeMode: Equatable {
   /// `Σ outᵢ`.
   case sum
   /// `Π outᵢ`.
@@ -10,47 +12,38 @@ public enum MergeMode: Equatable, CustomStringConvertible {
   case max
   /// Element-wise minimum.
   case min
-  /// `Σ wᵢ·outᵢ`, weights already resolved (see `resolvedWeights`).
+  /// `Σ wᵢ·outᵢ`, one weight per member, used as given.
   case weighted([Float])
   /// Concatenation along `axis` (Keras convention, −1 = last).
   case concat(axis: Int)
 
-  /// The flag spelling, for messages: `--sum`, `--weighted 0.1,0.9`.
-  public var description: String {
+  /// A plain name for messages: `average`, `weighted sum`.
+  public var name: String {
     switch self {
-    case .sum: return "--sum"
-    case .product: return "--product"
-    case .average: return "--average"
-    case .max: return "--max"
-    case .min: return "--min"
-    case .weighted(let weights): return "--weighted " + weights.map { "\($0)" }.joined(separator: ",")
-    case .concat(let axis): return "--concat --axis \(axis)"
+    case .sum: return "sum"
+    case .product: return "product"
+    case .average: return "average"
+    case .max: return "maximum"
+    case .min: return "minimum"
+    case .weighted: return "weighted sum"
+    case .concat: return "concatenation"
     }
   }
 
-  /// Turns `--weighted` values into one weight per model: with two models and one value `a`,
-  /// `[a, 1 − a]`; with N values for N models, `wᵢ/Σw` (as scikit-learn and mergekit do)
-  /// unless `normalize` is false. Any other count is an error.
-  public static func resolvedWeights(_ values: [Float], models: Int, normalize: Bool) throws -> [Float] {
-    if models == 2, values.count == 1 { return [values[0], 1 - values[0]] }
-    guard values.count == models else {
-      throw MergeError(
-        "--weighted got \(values.count) weight\(values.count == 1 ? "" : "s") for \(models) models; "
-          + "give one weight per model, or one value a for two models (a·first + (1−a)·second)")
+  /// Appends the stock layers that combine `outputs` to `model` and returns the result.
+  func appendLayers(combining outputs: [TensorRef], to model: inout KerasModel) -> TensorRef {
+    switch self {
+    case .sum: return model.append(.add, named: "ensemble_sum", on: outputs)
+    case .product: return model.append(.multiply, named: "ensemble_product", on: outputs)
+    case .average: return model.append(.average, named: "ensemble_average", on: outputs)
+    case .max: return model.append(.maximum, named: "ensemble_max", on: outputs)
+    case .min: return model.append(.minimum, named: "ensemble_min", on: outputs)
+    case .concat(let axis): return model.append(.concatenate(axis: axis), named: "ensemble_concat", on: outputs)
+    case .weighted(let weights):
+      let scaled = zip(weights, outputs).enumerated().map { index, pair in
+        model.append(.rescaling(scale: Double(pair.0), offset: 0), named: "ensemble_weight_\(index)", on: [pair.1])
+      }
+      return model.append(.add, named: "ensemble_weighted", on: scaled)
     }
-    guard normalize else { return values }
-    let total = values.reduce(0, +)
-    guard total != 0, total.isFinite else {
-      throw MergeError(
-        "--weighted weights sum to \(total) and cannot be normalised; pass --no-normalize to use them as given")
-    }
-    return values.map { $0 / total }
   }
-}
-
-/// Why models cannot be merged: says which models and why.
-public struct MergeError: Error, CustomStringConvertible {
-  public let description: String
-
-  public init(_ description: String) { self.description = description }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Graph
+import TensorIO
 import XCTest
 import _TestSupport
 
@@ -10,8 +12,12 @@ final class MergeCLITests: XCTestCase {
   func testUsageErrors() throws {
     let cases: [([String], String)] = [
       (["merge", a, b, "-o", "x.h5"], "give a merge mode"),
-      (["merge", "--sum", "--average", a, b], "give one merge mode"),
-      (["merge", "--sum", a], "merge needs at least two models, got 1"),
+      (["merge", "--sum", "--average", a, b], "'--average' had already been set with flag '--sum'"),
+      (["merge", "--sum", "--weighted", "0.5", a, b], "give one merge mode, not both --sum and --weighted"),
+      (["merge", "--sum", a], "a merge mode needs at least two models, got 1"),
+      (["merge", a], "merge needs at least two models, got 1"),
+      (["merge", "--weighted", "1,-1", a, b], "weights sum to 0.0 and cannot be normalised; pass --no-normalize"),
+      (["merge", "--no-normalize", "--sum", a, b], "--no-normalize goes with --weighted"),
       (["merge", "--weighted", "0.2,0.3", a, b, b], "2 weights for 3 models"),
       (["merge", "--weighted", "abc", a, b], "--weighted takes numbers"),
       (["merge", "--sum", "--axis", "1", a, b], "--axis goes with --concat"),
@@ -21,6 +27,31 @@ final class MergeCLITests: XCTestCase {
       XCTAssertEqual(result.status, 64, "\(arguments)")
       XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
     }
+  }
+
+  /// How `--weighted` reads its values, against the formula on the members' Keras outputs:
+  /// one value a for two models is (a, 1 − a), N values are normalised unless --no-normalize.
+  func testWeightsAreReadAsDocumented() throws {
+    let x = Fixtures.path("expected/k2_member_a.input0.npy")
+    let first = try Fixtures.npy("expected/k2_member_a.output0.npy")
+    let second = try Fixtures.npy("expected/k2_member_b.output0.npy")
+    for (weights, extra, w1, w2) in [
+      ("0.1", [String](), Float(0.1), Float(0.9)), ("1,3", [], 0.25, 0.75), ("-1,2", ["--no-normalize"], -1, 2),
+    ] {
+      let result = try runEnsemble(
+        ["predict", "--weighted", weights] + extra + [a, b, "--input", x, "--format", "npy"])
+      XCTAssertEqual(result.status, 0, result.stderr)
+      let expected = Tensor(shape: first.shape, data: zip(first.data, second.data).map { w1 * $0 + w2 * $1 })
+      assertClose(try NPY.read(result.stdout, file: "stdout"), expected, "--weighted \(weights) \(extra)")
+    }
+  }
+
+  func testNegativeAxisParsesAsAValue() throws {
+    let x = Fixtures.path("expected/k2_member_a.input0.npy")
+    let result = try runEnsemble(["predict", "--concat", "--axis", "-1", a, b, "--input", x, "--format", "npy"])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let first = try Fixtures.npy("expected/k2_member_a.output0.npy")
+    XCTAssertEqual(try NPY.read(result.stdout, file: "stdout").shape, [first.shape[0], 2 * first.shape[1]])
   }
 
   func testNeverOverwritesAnInputOrAnExistingFile() throws {

@@ -185,7 +185,7 @@ def test_multi_head_attention_members(tmp_path, keras3, tf_keras):
     expected = (np.load(fixture("expected/k2_mha_member.output0.npy")) + np.load(fixture("expected/k3_mha_member.output0.npy"))) / 2
     h5, archive = str(tmp_path / "m.h5"), str(tmp_path / "m.keras")
     result = run("merge", "--average", *members, "-o", h5)
-    assert "use -o x.keras for Keras 3" in result.stderr.decode()
+    assert "write a .keras archive for Keras 3" in result.stderr.decode()
     run("merge", "--average", *members, "-o", archive)
     np.testing.assert_allclose(tf_keras.models.load_model(h5).predict(x, verbose=0), expected, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(keras3.models.load_model(archive).predict(x, verbose=0), expected, rtol=1e-4, atol=1e-4)

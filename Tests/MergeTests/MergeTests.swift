@@ -5,7 +5,7 @@ import XCTest
 import _TestSupport
 
 /// The merged graph against the formula applied to the members' Keras outputs (stored by
-/// fixtures/generate.py), and the rules for weights and shapes.
+/// fixtures/generate.py), and the rules for shapes.
 final class MergeTests: XCTestCase {
   func member(_ name: String) throws -> Ensemble.Member {
     Ensemble.Member(name: name, model: try ModelFile.load(Fixtures.path("models/\(name).h5")))
@@ -15,16 +15,16 @@ final class MergeTests: XCTestCase {
     let merged = try Ensemble.merge(
       [try member("k2_member_a"), try member("k3_member_c")], mode: .weighted([0.3, 0.7]))
     let x = try Fixtures.npy("expected/k2_member_a.input0.npy")
-    let out = try Executor(try merged.build().graph).predict([x])[0]
+    let out = try Executor(merged.graph).predict([x])[0]
     let a = try Fixtures.npy("expected/k2_member_a.output0.npy")
     let c = try Fixtures.npy("expected/k3_member_c.output0.npy")
     assertClose(out, Tensor(shape: a.shape, data: zip(a.data, c.data).map { 0.3 * $0 + 0.7 * $1 }), "weighted")
-    XCTAssertEqual(merged.inputs.count, 1, "identical input signatures share one input")
+    XCTAssertEqual(merged.model.inputs.count, 1, "identical input signatures share one input")
   }
 
   func testDifferentWidthsGetSeparateInputsInModelOrder() throws {
     let merged = try Ensemble.merge([try member("k2_seed_a"), try member("k2_seed_b")], mode: .sum)
-    let graph = try merged.build().graph
+    let graph = merged.graph
     XCTAssertEqual(graph.inputs.map { graph.shape($0) }, [Shape([nil, 5]), Shape([nil, 7])])
   }
 
@@ -38,23 +38,13 @@ final class MergeTests: XCTestCase {
       "inlined")
   }
 
-  func testWeightRules() throws {
-    XCTAssertEqual(try MergeMode.resolvedWeights([0.1], models: 2, normalize: true), [0.1, 0.9])
-    XCTAssertEqual(try MergeMode.resolvedWeights([1, 3], models: 2, normalize: true), [0.25, 0.75])
-    XCTAssertEqual(try MergeMode.resolvedWeights([-1, 2], models: 2, normalize: false), [-1, 2])
-    XCTAssertThrowsError(try MergeMode.resolvedWeights([0.5, 0.5], models: 3, normalize: true)) { error in
-      XCTAssertTrue("\(error)".contains("2 weights for 3 models"), "\(error)")
-    }
-    XCTAssertThrowsError(try MergeMode.resolvedWeights([1, -1], models: 2, normalize: true))
-  }
-
   func testShapeErrorListsEveryMember() throws {
     XCTAssertThrowsError(try Ensemble.merge([try member("k2_member_a"), try member("k3_member_wide")], mode: .average))
     {
       XCTAssertEqual(
         "\($0)",
-        "--average needs outputs of one shape, but k2_member_a gives (None, 4), k3_member_wide gives (None, 3); "
-          + "--concat joins outputs of different widths")
+        "average needs outputs of one shape, but k2_member_a gives (None, 4), k3_member_wide gives (None, 3); "
+          + "concatenation joins outputs of different widths")
     }
     XCTAssertThrowsError(try Ensemble.merge([try member("k2_member_a"), try member("k2_merging")], mode: .sum)) {
       XCTAssertTrue("\($0)".contains("k2_merging has 8 outputs"), "\($0)")

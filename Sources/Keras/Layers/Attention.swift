@@ -50,6 +50,15 @@ extension LayerKind {
         result.setting(pair.0, .array(pair.1.dims.map { $0.map { .number(Double($0)) } ?? .null }))
       }
     },
+    callForm: .queryValueKey,
+    variablePaths: ["query_dense/vars", "key_dense/vars", "value_dense/vars", "output_dense/vars"],
+    writtenParts: 4,
+    caveat: { _, target in
+      target == .keras3
+        ? nil
+        : "Keras 3 reads MultiHeadAttention from a .keras file only (tf_keras and Keras 3 want different "
+          + "configs for it in .h5); write a .keras archive for Keras 3"
+    },
     build: { context in
       try context.refuseMasks()
       if let axes = context.config["attention_axes"], !axes.isNull, axes.array?.compactMap(\.int) != [1] {

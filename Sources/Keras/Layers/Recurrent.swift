@@ -113,6 +113,8 @@ extension LayerKind {
       guard layer.className == "GRU", config["reset_after"] == nil, layer.weights.count == 3 else { return config }
       return config.setting("reset_after", .bool(layer.weights[2].shape.count == 2))
     },
+    activationIsInternal: true,
+    variablePaths: ["cell/vars"],
     build: { context in
       let op = try RecurrentLayer.op(
         context.layer.className, context.config, weights: context.layer.weights,
@@ -125,6 +127,8 @@ extension LayerKind {
   /// RNN(cell): the cell's layer with the RNN's flags.
   static let rnn = LayerKind(
     slots: { config in RecurrentLayer.unwrapped(config).map { RecurrentLayer.slots($0.1) } ?? [] },
+    activationIsInternal: true,
+    variablePaths: ["cell/vars"],
     build: { context in
       guard let (className, config) = RecurrentLayer.unwrapped(context.config) else {
         throw context.error("RNN without a known cell")

@@ -13,12 +13,7 @@ struct Merge: ParsableCommand {
       order. With no -o, the file goes to stdout when stdout is not a terminal.
       """)
 
-  @OptionGroup var mode: MergeOptions
-
-  @OptionGroup var architectures: ArchitectureOptions
-
-  @Argument(help: "Two or more model files (.h5, .keras, or weights-only with --config); one may be - for stdin.")
-  var models: [String] = []
+  @OptionGroup var models: ModelArguments
 
   @Option(
     name: .shortAndLong, help: "The merged file to write (.h5, or .keras for a Keras 3 archive), or - for stdout (.h5)."
@@ -29,33 +24,25 @@ struct Merge: ParsableCommand {
   var force = false
 
   func validate() throws {
-    guard models.count >= 2 else { throw ValidationError("merge needs at least two models, got \(models.count)") }
-    try mode.validate(models: models.count)
+    guard models.models.count >= 2 else {
+      throw ValidationError("merge needs at least two models, got \(models.models.count)")
+    }
+    guard models.mode.given else { throw ValidationError(MergeModeOptions.missing) }
   }
 
   func run() throws {
-    let merged = try ModelSet.load(
-      models, options: mode, architectures: architectures, defaultMode: nil)
-    let summary = try Keras.Summary(merged, built: try merged.build())
-    let archive = output?.lowercased().hasSuffix(".keras") ?? false
+    let merged = try models.load(defaultMode: nil)
+    let target: ModelWriter.Target = output?.lowercased().hasSuffix(".keras") ?? false ? .keras3 : .keras2
     let write = { (path: String) in
-      archive ? try ArchiveWriter.write(merged, to: path) : try ModelWriter.write(merged, to: path)
+      target == .keras3 ? try ArchiveWriter.write(merged, to: path) : try ModelWriter.write(merged, to: path)
     }
     if let output, output != "-" {
-      try AtomicFile.write(to: output, force: force, inputs: models + architectures.configs, write)
-      if let layer = merged.layers.first(where: { $0.config.contains(string: "hard_sigmoid") }) {
-        note(
-          "note: layer '\(layer.name)' keeps a recurrent hard_sigmoid, which Keras 3 computes as clip(x/6 + 0.5) "
-            + "where tf_keras and ensemble compute clip(0.2x + 0.5): the file is exact in tf_keras")
-      }
-      if !archive, merged.layers.contains(where: { $0.className == "MultiHeadAttention" }) {
-        note(
-          "note: Keras 3 reads MultiHeadAttention from a .keras file only (tf_keras and Keras 3 want different "
-            + "configs for it in .h5); use -o x.keras for Keras 3")
-      }
+      try AtomicFile.write(to: output, force: force, inputs: models.inputFiles, write)
+      for caveat in merged.model.caveats(for: target) { note("note: " + caveat) }
+      let summary = try Keras.Summary(merged)
       note(
-        "wrote \(output): \(models.count) models, \(summary.rows.count) layers, \(Keras.Summary.grouped(summary.totalParams)) params"
-      )
+        "wrote \(output): \(models.models.count) models, \(summary.rows.count) layers, "
+          + "\(Keras.Summary.grouped(summary.totalParams)) params")
     } else {
       guard output == "-" || isatty(STDOUT_FILENO) == 0 else {
         throw CLIError("refusing to write a binary .h5 to the terminal; use -o FILE (or -o - to force stdout)")

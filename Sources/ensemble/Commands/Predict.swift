@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Graph
 import Keras
-import Merge
 
 /// `ensemble predict MODEL --input FILE …`: run a model on data.
 struct Predict: ParsableCommand {
@@ -15,15 +14,13 @@ struct Predict: ParsableCommand {
       --output names a file; the format follows --format, else the file extension.
       """)
 
-  @OptionGroup var mode: MergeOptions
-
-  @OptionGroup var architectures: ArchitectureOptions
-
-  @Argument(help: "Model files (.h5, .keras, or weights-only with --config); one may be - for stdin.")
-  var models: [String] = []
+  @OptionGroup var models: ModelArguments
 
   @Option(name: .shortAndLong, help: "An input file (.npy or .csv), once per model input, in order.")
   var input: [String] = []
+
+  @Option(help: "How to read the --input files (default: from each extension; - is npy).")
+  var inputFormat: InputFormat?
 
   @Option(name: .shortAndLong, help: "Write predictions to this file instead of stdout.")
   var output: String?
@@ -41,30 +38,25 @@ struct Predict: ParsableCommand {
   var timing = false
 
   func validate() throws {
-    guard !models.isEmpty else { throw ValidationError("give a model file") }
-    try mode.validate(models: models.count)
     guard !input.isEmpty else { throw ValidationError("give at least one --input file") }
     if let batchSize, batchSize <= 0 { throw ValidationError("--batch-size must be positive") }
   }
 
   func run() throws {
     var clock = PhaseClock()
-    let loaded = try ModelSet.load(
-      models, options: mode, architectures: architectures, defaultMode: .average)
-    let built = try loaded.build()
+    let built = try models.load(defaultMode: .average)
     let graph = built.graph
     clock.lap("load")
-    let tensors = try InputFiles.read(input, shapes: graph.inputs.map(graph.shape))
+    let tensors = try InputFiles.read(input, format: inputFormat, shapes: graph.inputs.map(graph.shape))
     clock.lap("read")
     let results = try Executor(graph).predict(
       tensors, batchSize: batchSize, progress: Progress(label: "predict").update)
     clock.lap("compute")
-    let names = loaded.outputNames
-    let named = zip(names, results).map { (name: $0, tensor: $1) }
+    let named = zip(built.model.outputNames, results).map { (name: $0, tensor: $1) }
     let chosen = format ?? output.flatMap(OutputFormat.init(path:)) ?? .csv
     let data = try chosen.encode(named)
     if let output, output != "-" {
-      try AtomicFile.write(data, to: output, force: force, inputs: models + input + architectures.configs)
+      try AtomicFile.write(data, to: output, force: force, inputs: models.inputFiles + input)
     } else {
       if chosen == .npy || chosen == .npz, isatty(STDOUT_FILENO) != 0 {
         throw CLIError("refusing to write binary \(chosen.rawValue) to a terminal; use -o FILE or a pipe")

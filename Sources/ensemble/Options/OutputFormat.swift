@@ -17,7 +17,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     switch self {
     case .csv: return Data(CSV.write(outputs).utf8)
     case .json: return Data(JSONOutput.write(outputs).utf8)
-    case .npz: return NPZ.write(outputs)
+    case .npz: return try NPZ.write(outputs)
     case .npy:
       guard outputs.count == 1 else {
         throw CLIError(

@@ -95,5 +95,4 @@ public struct KerasModel {
 
   public func layer(named name: String) -> KerasLayer? { layers.first { $0.name == name } }
 
-  public func layerIndex(named name: String) -> Int? { layers.firstIndex { $0.name == name } }
 }

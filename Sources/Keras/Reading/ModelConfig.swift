@@ -87,7 +87,9 @@ enum ModelConfig {
     }
     var layer = KerasLayer(
       className: className, name: name, config: config,
-      calls: try (entry["inbound_nodes"]?.array ?? []).map(callRefs))
+      calls: try (entry["inbound_nodes"]?.array ?? []).map {
+        try callRefs($0, form: LayerTable.kinds[className]?.callForm ?? .tensors)
+      })
     if isModel(className) {
       layer.submodel = try parse(
         ["class_name": .string(className), "config": config], dialect: dialect, version: version)
@@ -96,14 +98,13 @@ enum ModelConfig {
   }
 
   /// The tensors of one call: K2 `[["a", 0, 0, {}], …]` or K3 `{"args": […], "kwargs": {…}}`.
-  static func callRefs(_ call: JSONValue) throws -> [TensorRef] {
+  static func callRefs(_ call: JSONValue, form: CallForm) throws -> [TensorRef] {
     if let items = call.array {
       var refs = try items.map { item in
         guard let ref = try tensorRef(item) else { throw KerasError("bad inbound node \(item.text)") }
         return ref
       }
-      // tf_keras keeps further tensor arguments in the kwargs: MultiHeadAttention's value and key.
-      for key in ["value", "key"] {
+      for key in form.keywordTensors {
         if let extra = items.first?[3]?[key], let ref = try tensorRef(extra) { refs.append(ref) }
       }
       return refs

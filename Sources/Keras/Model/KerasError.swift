@@ -23,7 +23,7 @@ public struct KerasError: Error, CustomStringConvertible {
   }
 
   /// The same error, attributed to `file` unless it already names one.
-  func inFile(_ path: String) -> KerasError {
+  public func inFile(_ path: String) -> KerasError {
     var copy = self
     if copy.file == nil { copy.file = path }
     return copy

@@ -1,24 +1,58 @@
 import Graph
 
-/// Turns a `KerasModel` into a `Graph`, calling each layer's builder once per call, in an
-/// order where every call's inputs exist. Records each call's outputs for the summary.
+/// A model and the graph built from it: the one value that `summary`, the writers and the
+/// executor share, so a run builds its graph once. Each call's outputs are recorded for the
+/// summary and for shape questions.
 public struct BuiltModel {
+  public let model: KerasModel
   public let graph: Graph
   /// Output values of every call, by layer name: `outputs[name][call][tensor]`.
-  public let outputs: [String: [[Graph.Value]]]
+  public var outputs: [String: [[Graph.Value]]] { builder.recorded }
+  /// Kept so that layers appended to the model are built onto the same graph.
+  let builder: ModelBuilder.Builder
+
+  init(model: KerasModel, builder: ModelBuilder.Builder) {
+    self.model = model
+    self.graph = builder.graph
+    self.builder = builder
+  }
+
+  /// The shape of the tensor `ref` names, if the model computes it.
+  public func shape(of ref: TensorRef) -> Shape? {
+    let offsets = NodeOffsets(model)
+    guard let call = outputs[ref.layer]?[safe: offsets.call(for: ref)], let value = call[safe: ref.tensor] else {
+      return nil
+    }
+    return graph.shape(value)
+  }
+
+  /// The model with `layers` appended and `outputs` as its outputs, built onto the same graph
+  /// (the layers already built are not built again). The graph is shared: use the result, not
+  /// this value, afterwards.
+  public func appending(_ layers: [KerasLayer], outputs: [TensorRef]) throws -> BuiltModel {
+    var extended = model
+    extended.layers += layers
+    extended.outputs = outputs
+    graph.outputs = try builder.extend(extended, adding: layers)
+    return BuiltModel(model: extended, builder: builder)
+  }
+}
+
+extension KerasModel {
+  /// The model as an engine graph; fails before any compute on unknown layers, bad weight
+  /// shapes or shapes that do not connect.
+  public func build() throws -> BuiltModel {
+    let builder = ModelBuilder.Builder(graph: Graph())
+    builder.graph.outputs = try builder.run(self, inputs: nil)
+    return BuiltModel(model: self, builder: builder)
+  }
 }
 
 enum ModelBuilder {
-  static func build(_ model: KerasModel) throws -> BuiltModel {
-    let builder = Builder(graph: Graph())
-    builder.graph.outputs = try builder.run(model, inputs: nil)
-    return BuiltModel(graph: builder.graph, outputs: builder.recorded)
-  }
-
   /// The tensors made so far inside one model: `done[layer][call]` are that call's outputs.
   final class Scope {
     var done: [String: [Int: [Graph.Value]]] = [:]
-    let offsets: NodeOffsets
+    var offsets: NodeOffsets
 
     init(_ model: KerasModel) { offsets = NodeOffsets(model) }
 
@@ -38,12 +72,15 @@ enum ModelBuilder {
     private var depth = 0
     /// The sequence mask each value carries, by value id.
     var maskOf: [Int: Graph.Value] = [:]
+    /// The top-level model's scope, for `extend`.
+    private var top: Scope?
 
     init(graph: Graph) { self.graph = graph }
 
     /// Builds `model` on `inputs` (nil: new graph inputs) and returns its output values.
     func run(_ model: KerasModel, inputs: [Graph.Value]?) throws -> [Graph.Value] {
       let scope = Scope(model)
+      if depth == 0 { top = scope }
       for (position, ref) in model.inputs.enumerated() {
         let value: Graph.Value
         if let inputs {
@@ -60,7 +97,28 @@ enum ModelBuilder {
         scope.done[ref.layer] = [0: [value]]
         if depth == 0 { recorded[ref.layer] = [[value]] }
       }
-      var pending = model.layers.flatMap { layer in layer.calls.indices.map { (layer, $0) } }
+      try runLayers(model.layers, in: scope, dialect: model.dialect)
+      return try model.outputs.map { ref in
+        guard let value = scope.resolve(ref) else { throw KerasError("model output \(ref) is never computed") }
+        return value
+      }
+    }
+
+    /// Builds `layers`, appended to the top-level model `extended`, in the top-level scope,
+    /// and returns `extended`'s outputs.
+    func extend(_ extended: KerasModel, adding layers: [KerasLayer]) throws -> [Graph.Value] {
+      guard let top else { throw KerasError("the model was never built") }
+      top.offsets = NodeOffsets(extended)
+      try runLayers(layers, in: top, dialect: extended.dialect)
+      return try extended.outputs.map { ref in
+        guard let value = top.resolve(ref) else { throw KerasError("model output \(ref) is never computed") }
+        return value
+      }
+    }
+
+    /// Calls every layer of `layers`, each call once its inputs exist in `scope`.
+    private func runLayers(_ layers: [KerasLayer], in scope: Scope, dialect: Dialect) throws {
+      var pending = layers.flatMap { layer in layer.calls.indices.map { (layer, $0) } }
       while !pending.isEmpty {
         let before = pending.count
         var waiting: [(KerasLayer, Int)] = []
@@ -71,7 +129,7 @@ enum ModelBuilder {
             waiting.append((layer, call))
             continue
           }
-          let outputs = try callLayer(layer, inputs: values, dialect: model.dialect)
+          let outputs = try callLayer(layer, inputs: values, dialect: dialect)
           scope.done[layer.name, default: [:]][call] = outputs
           if depth == 0 { recorded[layer.name, default: []].append(outputs) }
         }
@@ -84,10 +142,6 @@ enum ModelBuilder {
             layer: pending[0].0.name, className: pending[0].0.className,
             "its inputs \(missing.joined(separator: ", ")) are never computed")
         }
-      }
-      return try model.outputs.map { ref in
-        guard let value = scope.resolve(ref) else { throw KerasError("model output \(ref) is never computed") }
-        return value
       }
     }
 
@@ -111,6 +165,20 @@ enum ModelBuilder {
         for output in outputs where graph.shape(output).rank >= 2 { maskOf[output.id] = carried }
       }
       return outputs
+    }
+  }
+}
+
+extension KerasModel {
+  /// One `shape/dtype` key per model input, from the InputLayers' configs: two models with the
+  /// same signature can share their inputs.
+  public func inputSignature() throws -> [String] {
+    try inputs.map { ref in
+      guard let layer = layer(named: ref.layer), layer.className == "InputLayer" else {
+        throw KerasError("the model's input '\(ref.layer)' has no shape (no InputLayer)")
+      }
+      let dtype = ModelWriter.dtypeName(layer.config["dtype"]) ?? "float32"
+      return "\(Shape(try InputShape.of(layer).features))/\(dtype)"
     }
   }
 }

@@ -1,9 +1,20 @@
 import JSON
 
 /// Replaces nested Sequential/Functional layers by their own layers, so a model is one flat
-/// Functional graph, as a merged file must be (KERAS_H5.md §6: nested Functional sub-models
-/// do not load in both Keras versions). Inner layers are renamed `<submodel>_<layer>`; a
+/// Functional graph, as a merged file must be (nested Functional sub-models do not load in
+/// both Keras versions). Inner layers are renamed `<submodel>_<layer>`; a
 /// sub-model called k times makes each inner layer shared, with k times its calls.
+extension BuiltModel {
+  /// The built model as one flat Functional model, as a written file must be; the graph is
+  /// rebuilt only when there were nested models to inline.
+  func flat() throws -> BuiltModel {
+    var flat = model.inlined()
+    flat.isSequential = false
+    guard model.layers.contains(where: { $0.submodel != nil }) else { return BuiltModel(model: flat, builder: builder) }
+    return try flat.build()
+  }
+}
+
 extension KerasModel {
   public func inlined() -> KerasModel {
     guard layers.contains(where: { $0.submodel != nil }) else { return self }

@@ -27,6 +27,20 @@ struct LayerKind {
   /// or which an old file left implicit: the config, the layer (with its weights), its input
   /// shapes, and which loader the file is for.
   var adapt: ((JSONValue, KerasLayer, [Shape], ModelWriter.Target) -> JSONValue)? = nil
+  /// Whether the `activation` key acts inside the layer (a recurrent cell's), so it cannot be
+  /// split off into layers after it (see HardSigmoid.swift).
+  var activationIsInternal = false
+  /// How a call's input tensors are written in `inbound_nodes` (see InboundNodes.swift).
+  var callForm: CallForm = .tensors
+  /// Where a Keras 3 weights file keeps the layer's variables, relative to its group, in order;
+  /// the reader concatenates those present.
+  var variablePaths = ["vars"]
+  /// How many of `variablePaths` a written file splits the weights over, evenly (the two
+  /// directions of Bidirectional, the four projections of MultiHeadAttention).
+  var writtenParts = 1
+  /// A note for the user when a file for `target` holds this layer and some loader will not
+  /// read it as meant; nil when there is nothing to say.
+  var caveat: ((KerasLayer, ModelWriter.Target) -> String?)? = nil
   /// Whether a sequence mask on the (first) input passes on to the output, as Keras's
   /// `supports_masking` layers do. Layers that make or consume masks set `outputMask` instead.
   var propagatesMask = false

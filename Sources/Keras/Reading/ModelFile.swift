@@ -86,10 +86,6 @@ public enum ModelFile {
 }
 
 extension KerasModel {
-  /// The model as an engine graph; fails before any compute on unknown layers, bad weight
-  /// shapes or shapes that do not connect.
-  public func build() throws -> BuiltModel { try ModelBuilder.build(self) }
-
   /// Keras's `model.layers`: the layers in the order Keras lists (and stores) them.
   public var orderedLayers: [KerasLayer] { LayerOrder.of(self).map { layers[$0] } }
 }

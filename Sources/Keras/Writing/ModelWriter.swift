@@ -4,15 +4,15 @@ import HDF5
 import JSON
 
 /// Writes a model as a full-model Keras `.h5` that both `tf_keras.models.load_model` and
-/// Keras 3's `keras.models.load_model` read (KERAS_H5.md §6): a Keras-2-style Functional
-/// config with only the keys each layer needs, plain-string dtypes, list-form inbound nodes,
-/// and weights under `model_weights` in Keras's own layer order.
+/// Keras 3's `keras.models.load_model` read: a Keras-2-style Functional config with only the
+/// keys each layer needs, plain-string dtypes, list-form inbound nodes, and weights under
+/// `model_weights` in Keras's own layer order.
 public enum ModelWriter {
   /// The version written into the file; tf_keras reads a missing one as "Keras 1".
   static let kerasVersion = "2.15.0"
 
-  public static func write(_ model: KerasModel, to path: String) throws {
-    let flat = model.inlined()
+  public static func write(_ built: BuiltModel, to path: String) throws {
+    let flat = try built.flat()
     let file = try File(creating: path)
     try file.root.writeString("model_config", try config(flat, for: .keras2).text)
     try file.root.writeString("keras_version", kerasVersion)
@@ -20,8 +20,8 @@ public enum ModelWriter {
     let weights = try file.root.createGroup("model_weights")
     try weights.writeString("keras_version", kerasVersion, ascii: true)
     try weights.writeString("backend", "tensorflow", ascii: true)
-    let ordered = flat.orderedLayers.filter { !flat.isSequential || $0.className != "InputLayer" }
-    let inputs = flat.layers.filter { $0.className == "InputLayer" && !ordered.map(\.name).contains($0.name) }
+    let ordered = flat.model.orderedLayers
+    let inputs = flat.model.layers.filter { $0.className == "InputLayer" && !ordered.map(\.name).contains($0.name) }
     try weights.writeNameList("layer_names", (inputs + ordered).map(\.name))
     for layer in inputs + ordered {
       let group = try weights.createGroup(layer.name)
@@ -37,21 +37,20 @@ public enum ModelWriter {
 
   /// Which loader a config is for: the `.h5` file is read by tf_keras and Keras 3's legacy
   /// loader, the `.keras` archive by Keras 3 alone. They differ only where a layer needs it.
-  enum Target { case keras2, keras3 }
+  public enum Target { case keras2, keras3 }
 
-  /// The Functional `model_config`: Keras-2-style layer configs, with inbound nodes in the
-  /// target loader's own form.
-  static func config(_ model: KerasModel, for target: Target) throws -> JSONValue {
-    let built = try model.build()
-    func shape(_ ref: TensorRef) -> Shape? {
-      built.outputs[ref.layer]?[safe: ref.node]?[safe: ref.tensor].map(built.graph.shape)
-    }
+  /// The Functional `model_config` of a flat model: Keras-2-style layer configs, with inbound
+  /// nodes in the target loader's own form.
+  static func config(_ built: BuiltModel, for target: Target) throws -> JSONValue {
+    let model = built.model
+    let shape = built.shape(of:)
     func dtype(_ ref: TensorRef) -> String {
       guard let layer = model.layer(named: ref.layer), layer.className == "InputLayer" else { return "float32" }
       return dtypeName(layer.config["dtype"]) ?? "float32"
     }
     let layers = try model.layers.map { layer -> JSONValue in
       let inputShapes = (layer.calls.first ?? []).compactMap(shape)
+      let form = try LayerTable.kind(for: layer).callForm
       return [
         "class_name": .string(layer.className),
         "config": try layerConfig(layer, inputShapes: inputShapes, target: target),
@@ -59,8 +58,8 @@ public enum ModelWriter {
         "inbound_nodes": .array(
           layer.calls.map { call in
             target == .keras2
-              ? InboundNodes.keras2(layer, call)
-              : InboundNodes.keras3(layer, call, shape: shape, dtype: dtype)
+              ? InboundNodes.keras2(form, call)
+              : InboundNodes.keras3(form, call, shape: shape, dtype: dtype)
           }),
       ]
     }

@@ -6,13 +6,13 @@ import ZIPFoundation
 /// Writes a model as a Keras 3 `.keras` archive: `metadata.json`, `config.json` (the same
 /// Keras-2-style Functional config as the `.h5` writer) and `model.weights.h5` in Keras 3's layout.
 public enum ArchiveWriter {
-  public static func write(_ model: KerasModel, to path: String) throws {
-    let flat = model.inlined()
+  public static func write(_ built: BuiltModel, to path: String) throws {
+    let flat = try built.flat()
     let weightsData = try TemporaryFolder.with { folder in
       let weightsPath = folder.appendingPathComponent("model.weights.h5").path
       do {
         let weights = try File(creating: weightsPath)
-        try ArchiveWeights.write(flat, to: weights.root)
+        try writeWeights(flat.model, to: weights.root)
         try weights.flush()
       }
       return try Data(contentsOf: URL(fileURLWithPath: weightsPath))
@@ -27,6 +27,24 @@ public enum ArchiveWriter {
       try archive.addEntry(
         with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .none,
         provider: { position, size in data.subdata(in: Int(position)..<(Int(position) + size)) })
+    }
+  }
+
+  /// Writes a flat model's weights in the layout `ArchiveWeights` reads: each layer's weights
+  /// split evenly over the first `writtenParts` of its kind's variable paths.
+  static func writeWeights(_ model: KerasModel, to root: Group) throws {
+    let container = try root.createGroup("layers")
+    let layers = model.orderedLayers
+    for (layer, key) in zip(layers, ArchiveWeights.groupKeys(layers)) {
+      let kind = try LayerTable.kind(for: layer)
+      let share = layer.weights.count / kind.writtenParts
+      for (part, path) in kind.variablePaths.prefix(kind.writtenParts).enumerated() {
+        let group = try container.createGroup("\(key)/\(path)")
+        try group.writeString("name", layer.name)
+        for (index, tensor) in layer.weights[(part * share)..<((part + 1) * share)].enumerated() {
+          try group.writeFloats(String(index), tensor.data, shape: tensor.shape)
+        }
+      }
     }
   }
 }

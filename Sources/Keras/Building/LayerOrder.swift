@@ -1,5 +1,5 @@
 /// The order of `model.layers` that Keras recomputes on load, which is the order weights are
-/// stored in (KERAS_H5.md §2): layers sorted by depth from the outputs, deepest first, ties
+/// stored in: layers sorted by depth from the outputs, deepest first, ties
 /// broken by first visit in a depth-first walk from the outputs.
 enum LayerOrder {
   /// Layer indices in Keras order. A Sequential keeps its config order, without the input.

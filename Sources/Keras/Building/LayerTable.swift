@@ -90,16 +90,18 @@ enum LayerTable {
     "Normalization": .preprocessingNormalization,
   ]
 
+  /// Classes refused on purpose, with the reason the error gives.
+  static let refused: [String: String] = [
+    "Lambda": pythonCode, "TFOpLambda": pythonCode, "SlicingOpLambda": pythonCode,
+  ]
+  private static let pythonCode =
+    "Lambda layers hold Python bytecode, which ensemble never runs; rebuild the model with built-in layers"
+
   /// The kind for a layer, or an error naming the class and the layer.
   static func kind(for layer: KerasLayer) throws -> LayerKind {
     if let kind = kinds[layer.className] { return kind }
-    if layer.className == "Lambda" || layer.className == "TFOpLambda" || layer.className == "SlicingOpLambda" {
-      throw KerasError(
-        layer: layer.name, className: layer.className,
-        "Lambda layers hold Python bytecode, which ensemble never runs; rebuild the model with "
-          + "built-in layers")
-    }
-    throw KerasError(layer: layer.name, className: layer.className, "unsupported layer class '\(layer.className)'")
+    let reason = refused[layer.className] ?? "unsupported layer class '\(layer.className)'"
+    throw KerasError(layer: layer.name, className: layer.className, reason)
   }
 
   /// The weights a layer stores; a nested model stores all its layers' trainable weights,

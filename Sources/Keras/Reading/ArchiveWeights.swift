@@ -16,12 +16,9 @@ enum ArchiveWeights {
   }
 
   private static func assign(from container: Group, model: inout KerasModel) throws {
-    var used: [String: Int] = [:]
-    for index in LayerOrder.of(model) {
+    let order = LayerOrder.of(model)
+    for (index, key) in zip(order, groupKeys(order.map { model.layers[$0] })) {
       let layer = model.layers[index]
-      let base = snakeCase(layer.className)
-      let key = used[base].map { "\(base)_\($0)" } ?? base
-      used[base, default: 0] += 1
       guard container.contains(key) else {
         if try LayerTable.slots(for: layer).isEmpty { continue }
         throw KerasError(layer: layer.name, className: layer.className, "no weights at \(container.path)/\(key)")
@@ -34,7 +31,7 @@ enum ArchiveWeights {
         continue
       }
       var weights: [Tensor] = []
-      for path in variablePaths(layer) where group.contains(path) {
+      for path in try LayerTable.kind(for: layer).variablePaths where group.contains(path) {
         weights += try variables(try group.group(path))
       }
       let slots = try LayerTable.slots(for: layer)
@@ -48,17 +45,6 @@ enum ArchiveWeights {
     }
   }
 
-  /// Where a layer keeps its variables, relative to its group, in order.
-  private static func variablePaths(_ layer: KerasLayer) -> [String] {
-    switch layer.className {
-    case "LSTM", "GRU", "SimpleRNN", "RNN": return ["cell/vars"]
-    case "Bidirectional": return ["forward_layer/cell/vars", "backward_layer/cell/vars"]
-    case "TimeDistributed": return ["layer/vars", "layer/cell/vars"]
-    case "MultiHeadAttention": return ["query_dense/vars", "key_dense/vars", "value_dense/vars", "output_dense/vars"]
-    default: return ["vars"]
-    }
-  }
-
   /// The datasets `0`, `1`, … of a `vars` group, in numeric order.
   private static func variables(_ group: Group) throws -> [Tensor] {
     var tensors: [Tensor] = []
@@ -67,28 +53,6 @@ enum ArchiveWeights {
       tensors.append(Tensor(shape: dataset.shape, data: try dataset.readFloats()))
     }
     return tensors
-  }
-
-  /// Writes a flat model's weights in the same layout (the inverse of `assign`).
-  static func write(_ model: KerasModel, to root: Group) throws {
-    let container = try root.createGroup("layers")
-    var used: [String: Int] = [:]
-    for layer in model.orderedLayers {
-      let base = snakeCase(layer.className)
-      let key = used[base].map { "\(base)_\($0)" } ?? base
-      used[base, default: 0] += 1
-      // The weights split evenly over the layer's sub-groups (Bidirectional halves, the four
-      // projections of MultiHeadAttention), else all in the first.
-      let parts = ["Bidirectional": 2, "MultiHeadAttention": 4][layer.className] ?? 1
-      let share = layer.weights.count / parts
-      for (part, path) in variablePaths(layer).prefix(parts).enumerated() {
-        let group = try container.createGroup("\(key)/\(path)")
-        try group.writeString("name", layer.name)
-        for (index, tensor) in layer.weights[(part * share)..<((part + 1) * share)].enumerated() {
-          try group.writeFloats(String(index), tensor.data, shape: tensor.shape)
-        }
-      }
-    }
   }
 
   /// A nested model's weights in the order its `model_weights` group would hold them:
@@ -102,6 +66,17 @@ enum ArchiveWeights {
       }
     }
     return places.filter(\.trainable).map(\.tensor) + places.filter { !$0.trainable }.map(\.tensor)
+  }
+
+  /// The key of each layer's group, in Keras's order: `snake_case(class)`, then `_1`, `_2`, …
+  /// for later layers of the same class in one container.
+  static func groupKeys(_ layers: [KerasLayer]) -> [String] {
+    var used: [String: Int] = [:]
+    return layers.map { layer in
+      let base = snakeCase(layer.className)
+      defer { used[base, default: 0] += 1 }
+      return used[base].map { "\(base)_\($0)" } ?? base
+    }
   }
 
   /// Keras's `to_snake_case`: `Conv2DTranspose` → `conv2d_transpose`, `SimpleRNN` → `simple_rnn`.

@@ -24,7 +24,8 @@ public struct Summary {
   public var trainableParams: Int { rows.reduce(0) { $0 + $1.trainableParams } }
   public var nonTrainableParams: Int { totalParams - trainableParams }
 
-  public init(_ model: KerasModel, built: BuiltModel) throws {
+  public init(_ built: BuiltModel) throws {
+    let model = built.model
     modelName = model.name
     isSequential = model.isSequential
     kerasVersion = model.kerasVersion

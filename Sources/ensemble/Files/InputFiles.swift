@@ -4,7 +4,8 @@ import TensorIO
 
 /// Reads `--input` files (.npy or .csv) against the model's input shapes.
 enum InputFiles {
-  static func read(_ paths: [String], shapes: [Shape]) throws -> [Tensor] {
+  /// Each path in `format`, or in the format its name implies.
+  static func read(_ paths: [String], format: InputFormat?, shapes: [Shape]) throws -> [Tensor] {
     guard paths.count == shapes.count else {
       throw CLIError(
         "the model takes \(shapes.count) input\(shapes.count == 1 ? "" : "s") "
@@ -18,7 +19,7 @@ enum InputFiles {
         throw CLIError("\(path): no such file")
       }
       let features = shape.features
-      if path.lowercased().hasSuffix(".csv") {
+      if (format ?? InputFormat(path: path)) == .csv {
         guard features.allSatisfy({ $0 != nil }) else {
           throw CLIError("\(path): the input \(shape) has unknown dimensions; give it as .npy")
         }
