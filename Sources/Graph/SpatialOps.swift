@@ -73,7 +73,7 @@ public struct Pooling {
   }
 }
 
-/// Spatial window arithmetic shared by convolutions and pooling (KERAS_H5.md §5.2).
+/// Spatial window arithmetic shared by convolutions and pooling, with Keras's padding rules.
 public enum Window {
   /// Output length for input length `n` (nil stays nil).
   public static func outputLength(_ n: Int?, size: Int, stride: Int, dilation: Int, padding: Padding) -> Int? {

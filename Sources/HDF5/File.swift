@@ -39,7 +39,7 @@ public final class File {
   }
 
   /// The root group, `/`.
-  public var root: Group { Group(file: self, path: "/", handle: handle, isFile: true) }
+  public var root: Group { Group(file: self, path: "/", handle: handle) }
 
   /// Writes everything to disk; the file stays usable.
   public func flush() throws {

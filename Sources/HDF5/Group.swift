@@ -6,7 +6,7 @@ public final class Group: AttributeOwner {
   public let path: String
   let handle: Handle
 
-  init(file: File, path: String, handle: Handle, isFile: Bool = false) {
+  init(file: File, path: String, handle: Handle) {
     self.file = file
     self.path = path
     self.handle = handle

@@ -1,13 +1,11 @@
 import CHDF5
 
-/// The one file that imports the C library: HDF5's macros as Swift values, and the switch
-/// that turns off HDF5's own error printing so that every failure reaches the user as ours.
+/// HDF5's macros as Swift values, and the switch that turns off HDF5's own error printing so
+/// that every failure reaches the user as ours.
 enum Library {
   static let propertyDefault = chdf5_P_DEFAULT()
   static let selectAll = chdf5_S_ALL()
   static var nativeFloat: hid_t { chdf5_T_NATIVE_FLOAT() }
-  static var nativeDouble: hid_t { chdf5_T_NATIVE_DOUBLE() }
-  static var nativeInt64: hid_t { chdf5_T_NATIVE_INT64() }
   static var float32LE: hid_t { chdf5_T_IEEE_F32LE() }
   static var float64LE: hid_t { chdf5_T_IEEE_F64LE() }
   static var cString: hid_t { chdf5_T_C_S1() }

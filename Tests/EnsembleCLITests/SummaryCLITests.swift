@@ -45,12 +45,56 @@ final class SummaryCLITests: XCTestCase {
     XCTAssertEqual((object["layers"] as? [Any])?.count, 11, "x, dense, 5 BatchNorm, 2 LayerNorm, frozen, rescaling")
   }
 
-  func testHelpListsTheCommands() throws {
+  func testHelpListsEveryCommandAndTheExitCodes() throws {
     let result = try runEnsemble(["--help"])
     XCTAssertEqual(result.status, 0)
-    for command in ["summary", "predict"] { XCTAssertTrue(result.output.contains("  \(command) "), result.output) }
-    XCTAssertTrue(
-      result.output.contains("  1   a model, input or output could not be used\n  64  bad usage\n"), result.output)
+    XCTAssertEqual(
+      result.output,
+      """
+      OVERVIEW: Combine, run and inspect Keras models (.h5, .keras) without Python.
+
+      Data goes to stdout; messages and progress go to stderr.
+
+      Exit codes:
+        0   success
+        1   a model, input or output could not be used
+        64  bad usage
+
+      USAGE: ensemble <subcommand>
+
+      OPTIONS:
+        --version               Show the version.
+        -h, --help              Show help information.
+
+      SUBCOMMANDS:
+        merge                   Merge two or more models into one Keras .h5 file that
+                                Keras loads as it is.
+        predict                 Run a model, or an ensemble of models, on .npy or
+                                .csv inputs and write the predictions.
+        summary                 Print a model's layers, output shapes and parameter
+                                counts, as Keras's model.summary().
+
+        See 'ensemble help <subcommand>' for detailed help.
+
+      """)
+  }
+
+  /// Every command that takes models shares one set of model arguments and MODE flags.
+  func testEveryModelCommandTakesTheSameModelArguments() throws {
+    for command in ["merge", "predict", "summary"] {
+      let result = try runEnsemble([command, "--help"])
+      XCTAssertEqual(result.status, 0, command)
+      for line in [
+        "  --sum                   Merge by element-wise sum of the outputs.\n",
+        "  --concat                Merge by concatenating the outputs (along --axis).\n",
+        "  --weighted <W[,W…]>     Weighted sum: one value a for two models (a·first +\n",
+        "  --axis <axis>           The axis for --concat (default: -1, the last).\n",
+        "  --config <arch.json>    Architecture JSON from model.to_json(), for\n",
+        "  <models>                Model files (.h5, .keras, or weights-only with\n",
+      ] {
+        XCTAssertTrue(result.output.contains(line), "\(command) --help lacks \(line)")
+      }
+    }
   }
 
   func testCorruptFileIsOneLine() throws {

@@ -53,9 +53,17 @@ public enum Fixtures {
   public static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("ensemble") }
 
   /// A fresh empty folder for a test's files.
+  /// A new empty folder inside this test process's own scratch folder, which is removed when
+  /// the process exits, so a test run leaves nothing behind in the temporary directory.
   public static func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("ensemble-test-\(UUID().uuidString)")
+    let url = scratch.appendingPathComponent(UUID().uuidString)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
+
+  private static let scratch: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("ensemble-test-\(getpid())")
+    atexit { try? FileManager.default.removeItem(at: Fixtures.scratch) }
+    return url
+  }()
 }

@@ -15,7 +15,9 @@ public func runEnsemble(_ arguments: [String], stdin: Data? = nil, cwd: URL? = n
   process.executableURL = Fixtures.binary
   process.arguments = arguments
   if let cwd { process.currentDirectoryURL = cwd }
-  let errURL = try Fixtures.temporaryDirectory().appendingPathComponent("stderr")
+  let folder = try Fixtures.temporaryDirectory()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let errURL = folder.appendingPathComponent("stderr")
   _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
   let errHandle = try FileHandle(forWritingTo: errURL)
   let out = Pipe(), input = Pipe()

@@ -1,6 +1,7 @@
 import CBLAS
 
-/// The only file that calls BLAS: matrix products for Dense (and later convolutions).
+/// The only file that calls BLAS: the matrix products of Dense, convolutions (im2col),
+/// recurrent layers and attention.
 enum MatMul {
   /// BLAS runs on one thread: the executor already keeps every core busy with its own batch,
   /// and OpenBLAS's threads would only spin waiting for each other (measured: ~30% of a CNN
