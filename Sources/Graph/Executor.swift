@@ -98,6 +98,7 @@ public final class Executor {
       let failure = node.op.run(
         node.inputs.map { UnsafePointer(plan.buffer($0)) }, node.inputs.map { plan.shapes[$0.id] },
         node.outputs.map { plan.buffer($0) }, node.outputs.map { plan.shapes[$0.id] }, scratch: plan.scratch)
+      if case .badRow(let row, let message) = failure { throw GraphError.badRow(rows.lowerBound + row, message) }
       if let failure { throw failure }
     }
     return graph.outputs.map { value in

@@ -58,6 +58,12 @@ public enum Op {
   case unfoldTime
   /// Bilinear or nearest resize of the 2 spatial axes with half-pixel centres, as tf.image.resize.
   case resize(height: Int, width: Int, bilinear: Bool)
+  /// `Πᵢ xᵢ^wᵢ` of same-shaped inputs, which must be positive (`names[i]` names input i in the
+  /// error a non-positive value gives).
+  case weightedProduct(weights: [Float], names: [String])
+  /// Hard voting over same-shaped inputs: along the last axis, each input's argmax gets its
+  /// weight in votes, and the output is the one-hot of the most voted class (ties: the lowest).
+  case hardVote(weights: [Float])
 
   /// A short name for messages.
   public var name: String {
@@ -90,6 +96,8 @@ public enum Op {
     case .reverseTime: return "ReverseTime"
     case .foldTime: return "FoldTime"
     case .unfoldTime: return "UnfoldTime"
+    case .weightedProduct: return "WeightedProduct"
+    case .hardVote: return "HardVote"
     }
   }
 }

@@ -55,6 +55,12 @@ extension Op {
       return [Shape([x.dims[0], times, x.dims[1]])]
     case .merge(let kind):
       return [try mergeShape(kind, inputs)]
+    case .weightedProduct(let weights, _), .hardVote(let weights):
+      guard inputs.count == weights.count, inputs.count >= 2, Set(inputs).count == 1, inputs[0].rank >= 2 else {
+        throw GraphError.shapeMismatch(
+          op: name, shapes: inputs, reason: "expected \(weights.count) inputs of one shape (batch, …, classes)")
+      }
+      return [inputs[0]]
     case .concat(let axis):
       return [try concatShape(axis, inputs)]
     case .embedding(let op):

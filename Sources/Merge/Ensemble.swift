@@ -19,14 +19,24 @@ public enum Ensemble {
 
   public static func merge(_ members: [Member], mode: MergeMode, separateInputs: Bool = false) throws -> BuiltModel {
     guard members.count >= 2 else { throw MergeError.tooFewMembers(members.count) }
-    if case .weighted(let weights) = mode, weights.count != members.count {
-      throw MergeError.weightCount(weights: weights.count, members: members.count)
+    if let expected = mode.memberCount, expected != members.count {
+      if case .subtract = mode { throw MergeError.memberCount(mode, expected: expected, got: members.count) }
+      throw MergeError.weightCount(weights: expected, members: members.count)
     }
-    let flat = try members.map { member in
+    var flat = try members.map { member in
       do {
         return Member(name: member.name, model: try member.model.inlined().withPortableHardSigmoid())
       } catch let error as KerasError {
         throw MergeError.member(member.name, error)
+      }
+    }
+    // The weighted product of softmax (or sigmoid) members is taken on their logits.
+    var logits: String?
+    if case .weightedProduct = mode {
+      let split = flat.compactMap { $0.model.splittingFinalActivation() }
+      if split.count == flat.count, let first = split.first?.activation, split.allSatisfy({ $0.activation == first }) {
+        flat = zip(flat, split).map { Member(name: $0.name, model: $1.logits) }
+        logits = first
       }
     }
     for member in flat where member.model.outputs.count != 1 {
@@ -53,7 +63,8 @@ public enum Ensemble {
     }
     try check(outputs, mode: mode)
     var merged = built.model
-    let output = mode.appendLayers(combining: assembled.model.outputs, to: &merged)
+    let output = mode.appendLayers(
+      combining: assembled.model.outputs, names: flat.map(\.name), logits: logits, to: &merged)
     return try built.appending(Array(merged.layers[built.model.layers.count...]), outputs: [output])
   }
 

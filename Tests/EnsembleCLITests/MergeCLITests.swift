@@ -14,12 +14,12 @@ final class MergeCLITests: XCTestCase {
       (["merge", a, b, "-o", "x.h5"], "give a merge mode"),
       (["merge", "--sum", "--average", a, b], "'--average' had already been set with flag '--sum'"),
       (["merge", "--sum", "--weighted", "0.5", a, b], "give one merge mode, not both --sum and --weighted"),
-      (["merge", "--sum", a], "a merge mode needs at least two models, got 1"),
-      (["merge", a], "merge needs at least two models, got 1"),
+      (["merge", "--sum", a], "the merge mode needs at least 2 models, got 1"),
+      (["merge", "--sum", "--layer", "-1", a], "the merge mode needs at least 2 models, got 1"),
       (["merge", "--weighted", "1,-1", a, b], "weights sum to 0.0 and cannot be normalised; pass --no-normalize"),
       (["merge", "--no-normalize", "--sum", a, b], "--no-normalize goes with --weighted"),
       (["merge", "--weighted", "0.2,0.3", a, b, b], "2 weights for 3 models"),
-      (["merge", "--weighted", "abc", a, b], "--weighted takes numbers"),
+      (["merge", "--weighted", "abc", a, b], "weights are numbers separated by commas"),
       (["merge", "--sum", "--axis", "1", a, b], "--axis goes with --concat"),
     ]
     for (arguments, message) in cases {

@@ -12,15 +12,17 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURES = os.path.join(ROOT, "fixtures")
 BINARY = os.environ.get("ENSEMBLE", os.path.join(ROOT, ".build", "debug", "ensemble"))
+# The optimised build, the one users run (make test builds both).
+RELEASE = os.environ.get("ENSEMBLE_RELEASE", BINARY)
 
 
 def fixture(path):
     return os.path.join(FIXTURES, path)
 
 
-def run(*args, stdin=None, check=True):
+def run(*args, stdin=None, check=True, binary=BINARY):
     """Runs ensemble; returns the CompletedProcess (stdout as bytes)."""
-    result = subprocess.run([BINARY, *args], input=stdin, capture_output=True)
+    result = subprocess.run([binary, *args], input=stdin, capture_output=True)
     if check and result.returncode != 0:
         raise AssertionError(f"ensemble {' '.join(args)} failed ({result.returncode}): {result.stderr.decode()}")
     return result

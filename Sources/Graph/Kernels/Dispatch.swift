@@ -71,6 +71,10 @@ extension Op {
       SequenceKernel.reverseTime(x!, shape: shape, y)
     case .foldTime, .unfoldTime:
       y.update(from: x!, count: count)
+    case .weightedProduct(let weights, let names):
+      return Voting.weightedProduct(weights, names: names, inputs, y, shape: shape)
+    case .hardVote(let weights):
+      Voting.hardVote(weights, inputs, y, shape: shape)
     }
     return nil
   }

@@ -38,6 +38,8 @@ struct LayerKind {
   /// How many of `variablePaths` a written file splits the weights over, evenly (the two
   /// directions of Bidirectional, the four projections of MultiHeadAttention).
   var writtenParts = 1
+  /// Why no Keras file can hold this layer (it exists only inside ensemble), or nil.
+  var unwritable: String? = nil
   /// A note for the user when a file for `target` holds this layer and some loader will not
   /// read it as meant; nil when there is nothing to say.
   var caveat: ((KerasLayer, ModelWriter.Target) -> String?)? = nil

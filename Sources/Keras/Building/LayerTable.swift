@@ -88,6 +88,8 @@ enum LayerTable {
     "Attention": .attention,
     "MultiHeadAttention": .multiHeadAttention,
     "Normalization": .preprocessingNormalization,
+    StockLayer.weightedProductClass: .weightedProduct,
+    StockLayer.hardVoteClass: .hardVote,
   ]
 
   /// Classes refused on purpose, with the reason the error gives.

@@ -19,6 +19,17 @@ public enum StockLayer: Equatable {
   case rescaling(scale: Double, offset: Double)
   /// `min(max(x, 0), maxValue)`.
   case relu(maxValue: Double)
+  /// An Activation layer: `softmax`, `sigmoid`, ….
+  case activation(String)
+  /// `Πᵢ xᵢ^wᵢ` of positive outputs: no Keras layer computes it, so ensemble runs it and no
+  /// file holds it. `names` name the inputs in errors.
+  case weightedProduct(weights: [Float], names: [String])
+  /// Hard voting with `weights` as vote counts: ensemble only, like `weightedProduct`.
+  case hardVote(weights: [Float])
+
+  /// The class names of the layers only ensemble runs.
+  static let weightedProductClass = "EnsembleWeightedProduct"
+  static let hardVoteClass = "EnsembleHardVote"
 
   /// The Keras class name.
   public var className: String {
@@ -32,6 +43,9 @@ public enum StockLayer: Equatable {
     case .concatenate: return "Concatenate"
     case .rescaling: return "Rescaling"
     case .relu: return "ReLU"
+    case .activation: return "Activation"
+    case .weightedProduct: return StockLayer.weightedProductClass
+    case .hardVote: return StockLayer.hardVoteClass
     }
   }
 
@@ -44,6 +58,11 @@ public enum StockLayer: Equatable {
     case .rescaling(let scale, let offset):
       return base.setting("scale", .number(scale)).setting("offset", .number(offset))
     case .relu(let maxValue): return base.setting("max_value", .number(maxValue))
+    case .activation(let name): return base.setting("activation", .string(name))
+    case .weightedProduct(let weights, let names):
+      return base.setting("weights", .array(weights.map { .number(Double($0)) }))
+        .setting("names", .array(names.map(JSONValue.string)))
+    case .hardVote(let weights): return base.setting("weights", .array(weights.map { .number(Double($0)) }))
     }
   }
 }

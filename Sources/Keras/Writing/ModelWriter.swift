@@ -75,6 +75,14 @@ public enum ModelWriter {
     ]
   }
 
+  /// Why the model cannot be written to any Keras file (a layer only ensemble runs), or nil.
+  public static func refusal(for model: KerasModel) -> String? {
+    for layer in model.layers {
+      if let reason = LayerTable.kinds[layer.className]?.unwritable { return "layer '\(layer.name)': \(reason)" }
+    }
+    return nil
+  }
+
   /// A layer's config reduced to the keys that matter, in the spellings both loaders accept.
   static func layerConfig(_ layer: KerasLayer, inputShapes: [Shape], target: Target) throws -> JSONValue {
     let source = layer.config
@@ -86,6 +94,7 @@ public enum ModelWriter {
       ]
     }
     let kind = try LayerTable.kind(for: layer)
+    if let reason = kind.unwritable { throw KerasError(layer: layer.name, className: layer.className, reason) }
     var config: JSONValue = ["name": .string(layer.name), "dtype": "float32"]
     // Only layers with weights take `trainable` in every Keras (Keras 3's SpatialDropout1D rejects it).
     if !(try LayerTable.slots(for: layer)).isEmpty { config = config.setting("trainable", .bool(layer.trainable)) }

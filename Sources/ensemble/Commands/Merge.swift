@@ -7,10 +7,13 @@ struct Merge: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Merge two or more models into one Keras .h5 file that Keras loads as it is.",
     discussion: """
-      The file is built from stock Keras layers only (Add, Multiply, Average, Maximum, Minimum, \
-      Concatenate, Rescaling), so keras.models.load_model and tf_keras load it without custom code. \
-      Members that take the same inputs share them; otherwise each member's inputs follow in model \
-      order. With no -o, the file goes to stdout when stdout is not a terminal.
+      The file is built from stock Keras layers only (Add, Subtract, Multiply, Average, Maximum, \
+      Minimum, Concatenate, Rescaling, Activation), so keras.models.load_model and tf_keras load it \
+      without custom code. Members that take the same inputs share them; otherwise each member's \
+      inputs follow in model order. --soup, --slerp and --task-arithmetic write one model of the \
+      members' architecture with combined weights. --vote hard and the weighted product of outputs \
+      that are not all softmax or all sigmoid have no stock layer: predict computes them. With no \
+      -o, the file goes to stdout when stdout is not a terminal.
       """)
 
   @OptionGroup var models: ModelArguments
@@ -24,14 +27,22 @@ struct Merge: ParsableCommand {
   var force = false
 
   func validate() throws {
-    guard models.models.count >= 2 else {
-      throw ValidationError("merge needs at least two models, got \(models.models.count)")
-    }
     guard models.mode.given else { throw ValidationError(MergeModeOptions.missing) }
+    if models.mode.vote == .hard {
+      throw ValidationError(
+        "merge cannot write --vote hard to a Keras file: a hard vote takes an argmax, which no stock Keras layer "
+          + "computes; ensemble predict computes it")
+    }
+    guard models.models.count >= models.mode.minimumModels else {
+      throw ValidationError("merge needs at least \(models.mode.minimumModels) models, got \(models.models.count)")
+    }
   }
 
   func run() throws {
     let merged = try models.load(defaultMode: nil)
+    if let reason = ModelWriter.refusal(for: merged.model) {
+      throw CLIError("merge cannot write this ensemble to a Keras file: \(reason); ensemble predict computes it")
+    }
     let target: ModelWriter.Target = output?.lowercased().hasSuffix(".keras") ?? false ? .keras3 : .keras2
     let write = { (path: String) in
       target == .keras3 ? try ArchiveWriter.write(merged, to: path) : try ModelWriter.write(merged, to: path)

@@ -4,7 +4,7 @@ import Keras
 import Merge
 
 /// The models a command works on, shared by every command that takes models: the files, their
-/// `--config` architectures and the MODE that merges several into one.
+/// `--config` architectures, `--layer` cuts and the MODE that merges several into one.
 struct ModelArguments: ParsableArguments {
   @OptionGroup var mode: MergeModeOptions
 
@@ -15,6 +15,13 @@ struct ModelArguments: ParsableArguments {
       valueName: "arch.json"))
   var configs: [String] = []
 
+  @Option(
+    name: .customLong("layer"), parsing: .unconditionalSingleValue,
+    help: ArgumentHelp(
+      "Cut each model at this layer's output before the merge: a name, or -K counted as Keras's model.layers[-K] "
+        + "(-2: the penultimate). Once for all models, or once per model.", valueName: "NAME|-K"))
+  var layers: [String] = []
+
   @Argument(help: "Model files (.h5, .keras, or weights-only with --config); one may be - for stdin.")
   var models: [String] = []
 
@@ -23,50 +30,75 @@ struct ModelArguments: ParsableArguments {
     guard models.filter({ $0 == "-" }).count <= 1 else {
       throw ValidationError("only one model can come from standard input ('-')")
     }
-    guard configs.count <= 1 || configs.count == models.count else {
-      throw ValidationError(
-        "give one --config for all models or one per model; got \(configs.count) for \(models.count)")
+    for (option, count) in [("--config", configs.count), ("--layer", layers.count)] {
+      guard count <= 1 || count == models.count else {
+        throw ValidationError("give one \(option) for all models or one per model; got \(count) for \(models.count)")
+      }
     }
-    if models.count < 2, mode.given { throw ValidationError("a merge mode needs at least two models, got 1") }
-    if models.count >= 2 { _ = try mode.mode(models: models.count) }
+    if models.count < mode.minimumModels, mode.given {
+      throw ValidationError("the merge mode needs at least \(mode.minimumModels) models, got \(models.count)")
+    }
+    if models.count >= mode.minimumModels { _ = try mode.combination(models: models.count) }
   }
 
   /// Every file the command reads, which an output must never replace.
-  var inputFiles: [String] { models + configs }
+  var inputFiles: [String] { models + configs + (mode.base.map { [$0] } ?? []) }
 
-  /// Loads the models and builds their graph: one model as it is, or several merged by the
+  /// Loads the models and builds their graph: one model as it is, or several combined by the
   /// MODE. `defaultMode` is used (and said once on stderr) when no MODE was given.
   func load(defaultMode: MergeMode?) throws -> BuiltModel {
-    guard models.count > 1 else { return try ModelSource.load(models[0], architecture: try architecture(0)).build() }
-    let chosen: MergeMode
-    if let given = try mode.mode(models: models.count) {
-      chosen = given
-    } else if let defaultMode {
-      note("note: \(models.count) models and no merge mode; using \(MergeModeOptions.spelling(defaultMode))")
-      chosen = defaultMode
-    } else {
-      throw ValidationError(MergeModeOptions.missing)
-    }
     let members = try models.indices.map { index in
-      Ensemble.Member(
-        name: models[index] == "-" ? "<stdin>" : models[index],
-        model: try ModelSource.load(models[index], architecture: try architecture(index)))
+      Ensemble.Member(name: models[index] == "-" ? "<stdin>" : models[index], model: try load(index))
     }
+    guard let combination = try chosen(defaultMode: defaultMode) else { return try members[0].model.build() }
     do {
-      return try Ensemble.merge(members, mode: chosen, separateInputs: mode.separateInputs)
+      switch combination {
+      case .outputs(let merge):
+        return try Ensemble.merge(members, mode: merge, separateInputs: mode.separateInputs)
+      case .weights(let weightMode):
+        let base = try mode.base.map { path in
+          Ensemble.Member(name: path, model: try cut(try ModelSource.load(path), 0))
+        }
+        let (model, warnings) = try WeightSpace.merge(members, mode: weightMode, base: base)
+        for warning in warnings { note("warning: " + warning) }
+        return try model.build()
+      }
     } catch let error as MergeError {
       throw CLIError(error.message(naming: MergeModeOptions.spelling))
     }
   }
 
-  /// The architecture text for model `index`, if any `--config` was given.
-  private func architecture(_ index: Int) throws -> String? {
-    guard !configs.isEmpty else { return nil }
-    let path = configs.count == 1 ? configs[0] : configs[index]
+  /// The MODE to use: the one given, else `defaultMode` for several models (said on stderr).
+  private func chosen(defaultMode: MergeMode?) throws -> Combination? {
+    if let given = try mode.combination(models: models.count) { return given }
+    guard models.count > 1 else { return nil }
+    guard let defaultMode else { throw ValidationError(MergeModeOptions.missing) }
+    note("note: \(models.count) models and no merge mode; using \(MergeModeOptions.spelling(defaultMode))")
+    return .outputs(defaultMode)
+  }
+
+  /// Model `index`, with its architecture JSON if any, cut at its `--layer` if any.
+  private func load(_ index: Int) throws -> KerasModel {
+    var architecture: String?
+    if !configs.isEmpty {
+      let path = configs.count == 1 ? configs[0] : configs[index]
+      do {
+        architecture = try String(contentsOfFile: path, encoding: .utf8)
+      } catch {
+        throw CLIError("\(path): cannot read the architecture JSON")
+      }
+    }
+    return try cut(try ModelSource.load(models[index], architecture: architecture), index)
+  }
+
+  /// `model` cut at the `--layer` for model `index`, if one was given.
+  private func cut(_ model: KerasModel, _ index: Int) throws -> KerasModel {
+    guard !layers.isEmpty else { return model }
+    let choice = LayerChoice(layers.count == 1 ? layers[0] : layers[index])
     do {
-      return try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      throw CLIError("\(path): cannot read the architecture JSON")
+      return try model.cut(at: choice)
+    } catch let error as KerasError {
+      throw error.inFile(models[index] == "-" ? "<stdin>" : models[index])
     }
   }
 }
