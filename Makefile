@@ -7,7 +7,7 @@ RELEASE_BIN := .build/release/ensemble
 APT_PACKAGES := libhdf5-dev libopenblas-dev pkg-config
 SOURCES := $(shell find Sources -name '*.swift')
 
-.PHONY: all deps venv build release test demo fixtures lint format loc bench clean
+.PHONY: all deps venv build release test demo fixtures lint format loc bench fuzz sanitize clean
 
 all: build
 
@@ -72,9 +72,19 @@ bench: release venv
 	$(PYTHON) -m pip install -q --disable-pip-version-check -r bench/requirements.txt
 	$(PYTHON) bench/run.py
 
+## fuzz: libFuzzer with AddressSanitizer over the model and input readers, seeded from the
+## fixtures, FUZZ_SECONDS per target (default 60); findings in .build-fuzz/findings.
+fuzz: deps venv
+	bash scripts/fuzz.sh
+
+## sanitize: the Swift test suite once under AddressSanitizer and once under ThreadSanitizer.
+sanitize: deps
+	$(SWIFT) test --build-path .build-asan --sanitize=address 2>&1 | grep -E "error|Executed .* tests|ERROR|WARNING: ThreadSanitizer|SUMMARY" ; test $${PIPESTATUS[0]} -eq 0
+	$(SWIFT) test --build-path .build-tsan --sanitize=thread 2>&1 | grep -E "error|Executed .* tests|ERROR|WARNING: ThreadSanitizer|SUMMARY" ; test $${PIPESTATUS[0]} -eq 0
+
 ## loc: lines per target; fails when a file passes 400 lines or a target its budget.
 loc:
 	@bash scripts/loc.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-asan .build-tsan

@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -45,3 +46,10 @@ let package = Package(
   ],
   swiftLanguageModes: [.v5]
 )
+
+// MARK: - Fuzzing (only for `make fuzz`: scripts/fuzz.sh sets ENSEMBLE_FUZZ and builds
+// everything with -sanitize=fuzzer,address)
+if ProcessInfo.processInfo.environment["ENSEMBLE_FUZZ"] != nil {
+  package.targets.append(
+    .executableTarget(name: "EnsembleFuzz", dependencies: ["Keras", "TensorIO"], path: "Fuzz/EnsembleFuzz"))
+}

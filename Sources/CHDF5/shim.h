@@ -15,5 +15,6 @@ static inline hid_t chdf5_T_IEEE_F64LE(void) { return H5T_IEEE_F64LE; }
 static inline hid_t chdf5_T_C_S1(void) { return H5T_C_S1; }
 static inline size_t chdf5_T_VARIABLE(void) { return H5T_VARIABLE; }
 static inline hid_t chdf5_E_DEFAULT(void) { return H5E_DEFAULT; }
+static inline hid_t chdf5_P_FILE_ACCESS(void) { return H5P_FILE_ACCESS; }
 
 #endif

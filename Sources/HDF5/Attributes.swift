@@ -49,6 +49,9 @@ extension AttributeOwner {
     let space = H5Aget_space(attr)
     defer { H5Sclose(space) }
     let count = Int(H5Sget_simple_extent_npoints(space))
+    guard (0...Limits.attributeItems).contains(count) else {
+      throw attributeError(name, "declares \(count) strings: the file is damaged")
+    }
     switch H5Tget_class(type) {
     case H5T_STRING: break
     case H5T_FLOAT, H5T_INTEGER:
@@ -63,15 +66,22 @@ extension AttributeOwner {
       H5Tset_size(memType, Library.variableSize)
       H5Tset_cset(memType, H5Tget_cset(type))
       var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-      guard H5Aread(attr, memType, &pointers) >= 0 else {
+      guard Watchdog.guarding({ H5Aread(attr, memType, &pointers) }) >= 0 else {
         throw attributeError(name, "cannot read strings")
       }
       defer { for pointer in pointers { H5free_memory(pointer) } }
       return pointers.map { $0.map { String(cString: $0) } ?? "" }
     }
     let size = H5Tget_size(type)
+    guard size > 0, size.multipliedReportingOverflow(by: count).partialValue <= Limits.attributeBytes,
+      !size.multipliedReportingOverflow(by: count).overflow
+    else {
+      throw attributeError(name, "declares \(count) strings of \(size) bytes: the file is damaged")
+    }
     var bytes = [UInt8](repeating: 0, count: size * count)
-    guard H5Aread(attr, type, &bytes) >= 0 else { throw attributeError(name, "cannot read strings") }
+    guard Watchdog.guarding({ H5Aread(attr, type, &bytes) }) >= 0 else {
+      throw attributeError(name, "cannot read strings")
+    }
     let padding = H5Tget_strpad(type)
     return (0..<count).map { index in
       var chunk = bytes[(index * size)..<((index + 1) * size)]

@@ -34,13 +34,16 @@ public final class Dataset: AttributeOwner {
     guard typeClass == H5T_FLOAT || typeClass == H5T_INTEGER else {
       throw HDF5Error(file: file.path, path: path, message: "not a numeric dataset")
     }
-    let count = shape.reduce(1, *)
+    let count = try Limits.elements(shape, of: 4, in: self)
     var values = [Float](repeating: 0, count: count)
     guard count > 0 else { return values }
-    let status = values.withUnsafeMutableBufferPointer {
-      H5Dread(
-        handle.id, Library.nativeFloat, Library.selectAll, Library.selectAll,
-        Library.propertyDefault, $0.baseAddress)
+    // Up to a second per 10 million values on top of the usual bound (gzip, conversions).
+    let status = Watchdog.guarding(seconds: 10 + Double(count) / 1e7) {
+      values.withUnsafeMutableBufferPointer {
+        H5Dread(
+          handle.id, Library.nativeFloat, Library.selectAll, Library.selectAll,
+          Library.propertyDefault, $0.baseAddress)
+      }
     }
     guard status >= 0 else {
       throw HDF5Error(file: file.path, path: path, message: "cannot read values")

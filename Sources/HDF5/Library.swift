@@ -10,6 +10,7 @@ enum Library {
   static var float64LE: hid_t { chdf5_T_IEEE_F64LE() }
   static var cString: hid_t { chdf5_T_C_S1() }
   static let variableSize = chdf5_T_VARIABLE()
+  static var fileAccess: hid_t { chdf5_P_FILE_ACCESS() }
 
   /// Called before any file is touched; HDF5 otherwise prints its error stack on stderr.
   static let silenced: Void = {

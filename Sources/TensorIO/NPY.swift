@@ -27,7 +27,15 @@ public enum NPY {
     }
     let shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
       .split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-    let count = shape.reduce(1, *)
+    // Overflow-checked: a damaged header must be an error, not a trap or a huge allocation.
+    var count = 1
+    for dim in shape {
+      let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+      guard dim >= 0, !overflow, product <= bytes.count else {
+        throw TensorIOError(file: file, "shape \(shape) does not fit in the file's \(bytes.count) bytes")
+      }
+      count = product
+    }
     let body = Array(bytes[(headerStart + headerLength)...])
     if descr == "<f4" || descr == "=f4", body.count >= count * 4 {
       // The common case, little-endian float32: one copy.

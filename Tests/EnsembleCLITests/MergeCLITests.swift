@@ -60,13 +60,13 @@ final class MergeCLITests: XCTestCase {
     try FileManager.default.copyItem(atPath: a, toPath: copy)
     let before = try Data(contentsOf: URL(fileURLWithPath: copy))
     let onInput = try runEnsemble(["merge", "--sum", copy, b, "-o", copy, "--force"])
-    XCTAssertEqual(onInput.status, 1)
-    XCTAssertEqual(onInput.stderr, "Error: refusing to write \(copy): it is one of the inputs\n")
+    XCTAssertEqual(onInput.status, 73)
+    XCTAssertEqual(onInput.stderr, "Error: refusing to write \(copy): it is one of the inputs (\(copy))\n")
     XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: copy)), before)
     let out = folder.appendingPathComponent("m.h5").path
     XCTAssertEqual(try runEnsemble(["merge", "--sum", a, b, "-o", out]).status, 0)
     let again = try runEnsemble(["merge", "--sum", a, b, "-o", out])
-    XCTAssertEqual(again.status, 1)
+    XCTAssertEqual(again.status, 73)
     XCTAssertTrue(again.stderr.contains("already exists; pass --force"), again.stderr)
     XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)), ["a.h5", "m.h5"])
   }

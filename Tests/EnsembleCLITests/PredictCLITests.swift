@@ -24,7 +24,7 @@ final class PredictCLITests: XCTestCase {
     assertClose(
       try NPY.read(try Data(contentsOf: URL(fileURLWithPath: out))), try Fixtures.npy(record.outputs[0]), "npy file")
     let again = try runEnsemble(args)
-    XCTAssertEqual(again.status, 1)
+    XCTAssertEqual(again.status, 73)
     XCTAssertEqual(again.stderr, "Error: \(out) already exists; pass --force to replace it\n")
     XCTAssertEqual(try runEnsemble(args + ["--force"]).status, 0)
     XCTAssertEqual(
@@ -39,7 +39,7 @@ final class PredictCLITests: XCTestCase {
     let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])
     XCTAssertEqual(Set(object.keys), ["add", "sub", "mul", "avg", "max", "min", "cat", "add3"])
     let npy = try runEnsemble(["predict", Fixtures.path(record.model)] + inputs + ["--format", "npy"])
-    XCTAssertEqual(npy.status, 1)
+    XCTAssertEqual(npy.status, 64)
     XCTAssertTrue(npy.stderr.contains("has 8 outputs"), npy.stderr)
   }
 
@@ -67,13 +67,13 @@ final class PredictCLITests: XCTestCase {
   func testBadInputsGetOneLineErrors() throws {
     let model = Fixtures.path("models/k2_mlp.h5")
     let wrongShape = try runEnsemble(["predict", model, "--input", Fixtures.path("expected/k2_embedding.input0.npy")])
-    XCTAssertEqual(wrongShape.status, 1)
+    XCTAssertEqual(wrongShape.status, 65)
     XCTAssertEqual(
       wrongShape.stderr,
       "Error: \(Fixtures.path("expected/k2_embedding.input0.npy")): array shape [16, 7] does not fit the model input (None, 6)\n"
     )
     let missing = try runEnsemble(["predict", "/no/such.h5", "--input", "x.npy"])
-    XCTAssertEqual(missing.status, 1)
+    XCTAssertEqual(missing.status, 66)
     XCTAssertEqual(missing.stderr, "Error: /no/such.h5: no such file\n")
     let usage = try runEnsemble(["predict", model])
     XCTAssertEqual(usage.status, 64)

@@ -55,10 +55,14 @@ final class SummaryCLITests: XCTestCase {
 
       Data goes to stdout; messages and progress go to stderr.
 
-      Exit codes:
+      Exit codes (as sysexits.h):
         0   success
-        1   a model, input or output could not be used
+        1   anything else (an internal error)
         64  bad usage
+        65  a model or input that cannot be used (damaged, unsupported, wrong shape)
+        66  an input that does not exist or cannot be opened
+        73  an output that cannot be created (exists, no folder, one of the inputs)
+        74  reading or writing failed (a full disk, a closed or full standard output)
 
       USAGE: ensemble <subcommand>
 
@@ -73,6 +77,8 @@ final class SummaryCLITests: XCTestCase {
                                 .csv inputs and write the predictions.
         summary                 Print a model's layers, output shapes and parameter
                                 counts, as Keras's model.summary().
+        verify                  Check a model file: weight shapes against the config,
+                                NaN/Inf weights, and its stored test vector.
 
         See 'ensemble help <subcommand>' for detailed help.
 
@@ -103,7 +109,7 @@ final class SummaryCLITests: XCTestCase {
     let original = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("models/k2_mlp.h5")))
     try original.prefix(2000).write(to: URL(fileURLWithPath: path))
     let result = try runEnsemble(["summary", path])
-    XCTAssertEqual(result.status, 1)
+    XCTAssertEqual(result.status, 65)
     XCTAssertEqual(result.stderr, "Error: \(path): /: cannot open: the HDF5 file is damaged or truncated\n")
     XCTAssertEqual(result.stderr.filter { $0 == "\n" }.count, 1, result.stderr)
   }

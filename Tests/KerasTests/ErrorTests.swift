@@ -11,7 +11,7 @@ final class ErrorTests: XCTestCase {
     let source = try File(reading: Fixtures.path("models/k2_mlp.h5"))
     let config = try XCTUnwrap(try source.root.stringAttribute("model_config"))
     let path = try Fixtures.temporaryDirectory().appendingPathComponent("model.h5").path
-    let copy = try File(creating: path)
+    let copy = try File(creatingInMemory: "model.h5")
     try copy.root.writeString("model_config", transform(config))
     try copy.root.writeString("keras_version", "2.21.0")
     let weights = try copy.root.createGroup("model_weights")
@@ -28,7 +28,7 @@ final class ErrorTests: XCTestCase {
         try out.writeFloats(weightName, try dataset.readFloats(), shape: dataset.shape)
       }
     }
-    try copy.flush()
+    try copy.image().write(to: URL(fileURLWithPath: path))
     return path
   }
 
@@ -70,5 +70,16 @@ final class ErrorTests: XCTestCase {
 
   func testMissingFile() {
     assertError("/nonexistent/model.h5", contains: ["/nonexistent/model.h5", "no such file"])
+  }
+}
+
+/// Configs `make fuzz` found crashing the builder, kept as a corpus.
+final class FuzzCorpusTests: XCTestCase {
+  func testACallWithoutInputTensorsIsAnError() throws {
+    let url = Fixtures.root.appendingPathComponent("Tests/KerasRoundTrip/corpus/call-without-inputs.json")
+    let text = try String(contentsOf: url, encoding: .utf8)
+    XCTAssertThrowsError(try ModelFile.model(config: text).build()) { error in
+      XCTAssertTrue("\(error)".contains("has no input tensors"), "\(error)")
+    }
   }
 }

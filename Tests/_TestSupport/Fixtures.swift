@@ -52,7 +52,6 @@ public enum Fixtures {
   /// The built `ensemble` binary (Makefile's `test` builds it first).
   public static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("ensemble") }
 
-  /// A fresh empty folder for a test's files.
   /// A new empty folder inside this test process's own scratch folder, which is removed when
   /// the process exits, so a test run leaves nothing behind in the temporary directory.
   public static func temporaryDirectory() throws -> URL {

@@ -157,6 +157,9 @@ enum ModelBuilder {
         }
       }
       let kind = try LayerTable.kind(for: layer)
+      guard !inputs.isEmpty else {
+        throw KerasError(layer: layer.name, className: layer.className, "a call of the layer has no input tensors")
+      }
       var context = LayerContext(layer: layer, inputs: inputs, graph: graph, dialect: dialect)
       context.masks = inputs.map { maskOf[$0.id] }
       let outputs = try kind.build(&context)

@@ -14,29 +14,58 @@ import ZIPFoundation
 /// let built = try model.build()
 /// ```
 public enum ModelFile {
+  /// Loads the model file at `path`.
   public static func load(_ path: String, architecture: String? = nil) throws -> KerasModel {
     do {
       guard FileManager.default.fileExists(atPath: path) else { throw KerasError("no such file") }
-      if try isZip(path) { return try loadArchive(path) }
-      let file = try File(reading: path)
-      let root = file.root
-      let embedded = try root.stringAttribute("model_config")
-      guard let configText = architecture ?? embedded else {
-        throw KerasError(
-          "a weights-only file with no model_config; give the architecture JSON of model.to_json() with --config")
+      if try isZip(path) {
+        return try loadArchive(try open { try Archive(url: URL(fileURLWithPath: path), accessMode: .read) }, name: path)
       }
-      let weightsRoot = root.contains("model_weights") ? try root.group("model_weights") : root
-      let fileVersion = try root.stringAttribute("keras_version") ?? weightsRoot.stringAttribute("keras_version")
-      var model = try parse(configText, version: fileVersion)
-      if try weightsRoot.chunkedStringsAttribute("layer_names") != nil {
-        try WeightLoader.assign(try WeightLoader.groups(in: weightsRoot), to: &model)
-      } else {
-        try ArchiveWeights.assign(from: root, to: &model)
-      }
-      return model
+      return try load(try File(reading: path), architecture: architecture)
     } catch let error as KerasError {
       throw error.inFile(path)
     }
+  }
+
+  /// Loads a model file from its bytes (standard input, a pipe); `name` names it in errors.
+  public static func load(bytes: Data, name: String, architecture: String? = nil) throws -> KerasModel {
+    do {
+      if bytes.prefix(4) == zipMagic {
+        return try loadArchive(try open { try Archive(data: bytes, accessMode: .read) }, name: name)
+      }
+      return try load(try File(image: bytes, name: name), architecture: architecture)
+    } catch let error as KerasError {
+      throw error.inFile(name)
+    }
+  }
+
+  /// A model from its architecture JSON alone (no weights): how the fuzzer reaches the
+  /// config reader.
+  public static func model(config text: String) throws -> KerasModel { try parse(text, version: nil) }
+
+  /// The test vector `ensemble merge` stored in a `.h5` file, if any (see `TestVector`).
+  public static func storedTestVector(_ path: String) throws -> TestVector? {
+    guard try !isZip(path) else { return nil }
+    return try TestVector.read(from: try File(reading: path).root)
+  }
+
+  /// A `.h5` file's model: its config (or `architecture`) and its weights.
+  static func load(_ file: File, architecture: String?) throws -> KerasModel {
+    let root = file.root
+    let embedded = try root.stringAttribute("model_config")
+    guard let configText = architecture ?? embedded else {
+      throw KerasError(
+        "a weights-only file with no model_config; give the architecture JSON of model.to_json() with --config")
+    }
+    let weightsRoot = root.contains("model_weights") ? try root.group("model_weights") : root
+    let fileVersion = try root.stringAttribute("keras_version") ?? weightsRoot.stringAttribute("keras_version")
+    var model = try parse(configText, version: fileVersion)
+    if try weightsRoot.chunkedStringsAttribute("layer_names") != nil {
+      try WeightLoader.assign(try WeightLoader.groups(in: weightsRoot), to: &model)
+    } else {
+      try ArchiveWeights.assign(from: root, to: &model)
+    }
+    return model
   }
 
   /// A config document: `{"class_name", "config", …}`, Keras 3's carrying a `module` key.
@@ -51,14 +80,17 @@ public enum ModelFile {
     return try ModelConfig.parse(json, dialect: Dialect(version: version), version: version ?? fileVersion)
   }
 
-  /// A `.keras` zip: `metadata.json`, `config.json` and `model.weights.h5`.
-  static func loadArchive(_ path: String) throws -> KerasModel {
-    let archive: Archive
+  /// A zip archive, or an error saying it is not one.
+  static func open(_ archive: () throws -> Archive) throws -> Archive {
     do {
-      archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+      return try archive()
     } catch {
       throw KerasError("not a readable zip archive: \(error)")
     }
+  }
+
+  /// A `.keras` zip: `metadata.json`, `config.json` and `model.weights.h5`.
+  static func loadArchive(_ archive: Archive, name: String) throws -> KerasModel {
     func member(_ name: String) throws -> Data {
       guard let entry = archive[name] else { throw KerasError("the archive has no \(name)") }
       var data = Data()
@@ -69,19 +101,17 @@ public enum ModelFile {
     var model = try parse(
       String(decoding: try member("config.json"), as: UTF8.self), version: metadata?["keras_version"]?.string ?? "3")
     model.kerasVersion = metadata?["keras_version"]?.string ?? model.kerasVersion
-    let weights = try member("model.weights.h5")
-    try TemporaryFolder.with { folder in
-      let weightsPath = folder.appendingPathComponent("model.weights.h5").path
-      try weights.write(to: URL(fileURLWithPath: weightsPath))
-      try ArchiveWeights.assign(from: try File(reading: weightsPath).root, to: &model)
-    }
+    let weights = try File(image: try member("model.weights.h5"), name: "\(name)/model.weights.h5")
+    try ArchiveWeights.assign(from: weights.root, to: &model)
     return model
   }
+
+  static let zipMagic = Data([0x50, 0x4B, 0x03, 0x04])
 
   static func isZip(_ path: String) throws -> Bool {
     guard let handle = FileHandle(forReadingAtPath: path) else { throw KerasError("cannot open the file") }
     defer { try? handle.close() }
-    return handle.readData(ofLength: 4) == Data([0x50, 0x4B, 0x03, 0x04])
+    return handle.readData(ofLength: 4) == zipMagic
   }
 }
 

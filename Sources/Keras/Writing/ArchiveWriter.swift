@@ -6,20 +6,15 @@ import ZIPFoundation
 /// Writes a model as a Keras 3 `.keras` archive: `metadata.json`, `config.json` (the same
 /// Keras-2-style Functional config as the `.h5` writer) and `model.weights.h5` in Keras 3's layout.
 public enum ArchiveWriter {
-  public static func write(_ built: BuiltModel, to path: String) throws {
+  /// The archive's bytes, assembled in memory.
+  public static func write(_ built: BuiltModel) throws -> Data {
     let flat = try built.flat()
-    let weightsData = try TemporaryFolder.with { folder in
-      let weightsPath = folder.appendingPathComponent("model.weights.h5").path
-      do {
-        let weights = try File(creating: weightsPath)
-        try writeWeights(flat.model, to: weights.root)
-        try weights.flush()
-      }
-      return try Data(contentsOf: URL(fileURLWithPath: weightsPath))
-    }
+    let weights = try File(creatingInMemory: "model.weights.h5")
+    try writeWeights(flat.model, to: weights.root)
+    let weightsData = try weights.image()
     let config = try ModelWriter.config(flat, for: .keras3).setting("module", "keras.src.models.functional")
     let metadata: JSONValue = ["keras_version": "3.15.1", "date_saved": "1970-01-01@00:00:00"]
-    let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+    let archive = try Archive(accessMode: .create)
     for (name, data) in [
       ("metadata.json", Data(metadata.text.utf8)), ("config.json", Data(config.text.utf8)),
       ("model.weights.h5", weightsData),
@@ -28,6 +23,8 @@ public enum ArchiveWriter {
         with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .none,
         provider: { position, size in data.subdata(in: Int(position)..<(Int(position) + size)) })
     }
+    guard let bytes = archive.data else { throw KerasError("could not assemble the .keras archive in memory") }
+    return bytes
   }
 
   /// Writes a flat model's weights in the layout `ArchiveWeights` reads: each layer's weights

@@ -11,9 +11,11 @@ public enum ModelWriter {
   /// The version written into the file; tf_keras reads a missing one as "Keras 1".
   static let kerasVersion = "2.15.0"
 
-  public static func write(_ built: BuiltModel, to path: String) throws {
+  /// The file's bytes (written in memory, so that no half-written file can exist), with
+  /// `testVector` stored for `ensemble verify` when given.
+  public static func write(_ built: BuiltModel, testVector: TestVector? = nil) throws -> Data {
     let flat = try built.flat()
-    let file = try File(creating: path)
+    let file = try File(creatingInMemory: "\(built.model.name).h5")
     try file.root.writeString("model_config", try config(flat, for: .keras2).text)
     try file.root.writeString("keras_version", kerasVersion)
     try file.root.writeString("backend", "tensorflow")
@@ -32,7 +34,8 @@ public enum ModelWriter {
         try group.writeFloats(name, tensor.data, shape: tensor.shape)
       }
     }
-    try file.flush()
+    try testVector?.write(to: file.root)
+    return try file.image()
   }
 
   /// Which loader a config is for: the `.h5` file is read by tf_keras and Keras 3's legacy

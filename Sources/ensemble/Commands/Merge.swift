@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Keras
 
 /// `ensemble merge MODE MODEL MODEL … -o FILE`: one Keras .h5 holding the whole ensemble.
@@ -39,26 +38,24 @@ struct Merge: ParsableCommand {
   }
 
   func run() throws {
+    let destination = try OutputTarget.resolve(
+      output, force: force, inputs: models.inputFiles, binary: output != "-",
+      hint: "use -o FILE (or -o - to write the .h5 to standard output anyway)")
     let merged = try models.load(defaultMode: nil)
     if let reason = ModelWriter.refusal(for: merged.model) {
-      throw CLIError("merge cannot write this ensemble to a Keras file: \(reason); ensemble predict computes it")
+      throw CLIError(
+        "merge cannot write this ensemble to a Keras file: \(reason); ensemble predict computes it",
+        status: .dataError)
     }
-    let target: ModelWriter.Target = output?.lowercased().hasSuffix(".keras") ?? false ? .keras3 : .keras2
-    let write = { (path: String) in
-      target == .keras3 ? try ArchiveWriter.write(merged, to: path) : try ModelWriter.write(merged, to: path)
-    }
-    if let output, output != "-" {
-      try AtomicFile.write(to: output, force: force, inputs: models.inputFiles, write)
-      for caveat in merged.model.caveats(for: target) { note("note: " + caveat) }
-      let summary = try Keras.Summary(merged)
-      note(
-        "wrote \(output): \(models.models.count) models, \(summary.rows.count) layers, "
-          + "\(Keras.Summary.grouped(summary.totalParams)) params")
-    } else {
-      guard output == "-" || isatty(STDOUT_FILENO) == 0 else {
-        throw CLIError("refusing to write a binary .h5 to the terminal; use -o FILE (or -o - to force stdout)")
-      }
-      FileHandle.standardOutput.write(try AtomicFile.bytes(write))
-    }
+    let format: ModelWriter.Target = output?.lowercased().hasSuffix(".keras") ?? false ? .keras3 : .keras2
+    try destination.write(
+      format == .keras3
+        ? try ArchiveWriter.write(merged) : try ModelWriter.write(merged, testVector: try TestVector.make(for: merged)))
+    guard let output, output != "-" else { return }
+    for caveat in merged.model.caveats(for: format) { note("note: " + caveat) }
+    let summary = try Keras.Summary(merged)
+    note(
+      "wrote \(output): \(models.models.count) models, \(summary.rows.count) layers, "
+        + "\(Keras.Summary.grouped(summary.totalParams)) params")
   }
 }

@@ -44,7 +44,12 @@ struct Predict: ParsableCommand {
 
   func run() throws {
     var clock = PhaseClock()
+    let chosen = format ?? output.flatMap(OutputFormat.init(path:)) ?? .csv
+    let destination = try OutputTarget.resolve(
+      output, force: force, inputs: models.inputFiles + input, binary: chosen.isBinary,
+      hint: "use -o FILE or a pipe")
     let built = try models.load(defaultMode: .average)
+    try chosen.check(outputs: built.model.outputNames)
     let graph = built.graph
     clock.lap("load")
     let tensors = try InputFiles.read(input, format: inputFormat, shapes: graph.inputs.map(graph.shape))
@@ -53,16 +58,7 @@ struct Predict: ParsableCommand {
       tensors, batchSize: batchSize, progress: Progress(label: "predict").update)
     clock.lap("compute")
     let named = zip(built.model.outputNames, results).map { (name: $0, tensor: $1) }
-    let chosen = format ?? output.flatMap(OutputFormat.init(path:)) ?? .csv
-    let data = try chosen.encode(named)
-    if let output, output != "-" {
-      try AtomicFile.write(data, to: output, force: force, inputs: models.inputFiles + input)
-    } else {
-      if chosen == .npy || chosen == .npz, isatty(STDOUT_FILENO) != 0 {
-        throw CLIError("refusing to write binary \(chosen.rawValue) to a terminal; use -o FILE or a pipe")
-      }
-      FileHandle.standardOutput.write(data)
-    }
+    try destination.write(try chosen.encode(named))
     clock.lap("write")
     if timing { note("timing: " + clock.report) }
   }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Keras
 
 /// `ensemble summary MODEL`: the table Keras's `model.summary()` prints.
@@ -14,6 +15,6 @@ struct Summary: ParsableCommand {
 
   func run() throws {
     let summary = try Keras.Summary(try models.load(defaultMode: .average))
-    print(json ? summary.json.prettyText : summary.table)
+    try StandardStream.output.write(Data(((json ? summary.json.prettyText : summary.table) + "\n").utf8))
   }
 }

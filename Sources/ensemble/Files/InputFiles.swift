@@ -9,19 +9,14 @@ enum InputFiles {
     guard paths.count == shapes.count else {
       throw CLIError(
         "the model takes \(shapes.count) input\(shapes.count == 1 ? "" : "s") "
-          + "(\(shapes.map(\.description).joined(separator: ", "))), got \(paths.count) --input")
+          + "(\(shapes.map(\.description).joined(separator: ", "))), got \(paths.count) --input", status: .usage)
     }
     return try zip(paths, shapes).map { path, shape in
-      guard
-        let data = path == "-"
-          ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
-      else {
-        throw CLIError("\(path): no such file")
-      }
+      let data = try InputBytes.read(path, what: "an input file (.npy or .csv)")
       let features = shape.features
       if (format ?? InputFormat(path: path)) == .csv {
         guard features.allSatisfy({ $0 != nil }) else {
-          throw CLIError("\(path): the input \(shape) has unknown dimensions; give it as .npy")
+          throw CLIError("\(path): the input \(shape) has unknown dimensions; give it as .npy", status: .dataError)
         }
         return try CSV.read(String(decoding: data, as: UTF8.self), featureShape: features.map { $0 ?? 0 }, file: path)
       }
@@ -32,7 +27,7 @@ enum InputFiles {
       guard tensor.shape.count == shape.rank,
         zip(tensor.shape.dropFirst(), features).allSatisfy({ $1 == nil || $0 == $1 })
       else {
-        throw CLIError("\(path): array shape \(tensor.shape) does not fit the model input \(shape)")
+        throw CLIError("\(path): array shape \(tensor.shape) does not fit the model input \(shape)", status: .dataError)
       }
       return tensor
     }

@@ -64,7 +64,7 @@ struct ModelArguments: ParsableArguments {
         return try model.build()
       }
     } catch let error as MergeError {
-      throw CLIError(error.message(naming: MergeModeOptions.spelling))
+      throw CLIError(error.message(naming: MergeModeOptions.spelling), status: .dataError)
     }
   }
 
@@ -85,7 +85,7 @@ struct ModelArguments: ParsableArguments {
       do {
         architecture = try String(contentsOfFile: path, encoding: .utf8)
       } catch {
-        throw CLIError("\(path): cannot read the architecture JSON")
+        throw CLIError("\(path): cannot read the architecture JSON", status: .noInput)
       }
     }
     return try cut(try ModelSource.load(models[index], architecture: architecture), index)

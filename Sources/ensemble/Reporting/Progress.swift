@@ -7,12 +7,7 @@ struct Progress {
 
   func update(_ done: Int, _ total: Int) {
     guard enabled else { return }
-    FileHandle.standardError.write(Data("\r\(label): \(done)/\(total)".utf8))
-    if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
+    StandardStream.error.writeIgnoringFailure(Data("\r\(label): \(done)/\(total)".utf8))
+    if done >= total { StandardStream.error.writeIgnoringFailure(Data("\n".utf8)) }
   }
-}
-
-/// A message on stderr.
-func note(_ message: String) {
-  FileHandle.standardError.write(Data((message + "\n").utf8))
 }
