@@ -4,10 +4,10 @@ SWIFT ?= swift
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 RELEASE_BIN := .build/release/ensemble
-APT_PACKAGES := libhdf5-dev libopenblas-dev pkg-config
+APT_PACKAGES := libhdf5-dev libopenblas-dev pkg-config graphviz
 SOURCES := $(shell find Sources -name '*.swift')
 
-.PHONY: all deps venv build release test demo fixtures lint format loc bench fuzz sanitize clean
+.PHONY: all deps venv build release test demo fixtures picture lint format loc bench fuzz sanitize clean
 
 all: build
 
@@ -55,6 +55,11 @@ demo: release
 	@echo "\$$ ensemble predict $(DEMO)/merged.h5 --input fixtures/expected/k2_seed_a.input0.npy --input fixtures/expected/k2_seed_b.input0.npy | head -3"
 	@$(RELEASE_BIN) predict $(DEMO)/merged.h5 --input fixtures/expected/k2_seed_a.input0.npy \
 	  --input fixtures/expected/k2_seed_b.input0.npy | head -3
+
+## picture: the README's picture of the seed pair merged with --weighted 0.1, by the built binary.
+picture: release
+	$(RELEASE_BIN) summary --graph --weighted 0.1 fixtures/models/k2_seed_a.h5 fixtures/models/k2_seed_b.h5 \
+	  -o docs/seed-pair.svg --force
 
 ## fixtures: regenerate every fixture with real Keras (overwrites fixtures/).
 fixtures: venv

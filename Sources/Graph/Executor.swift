@@ -28,6 +28,19 @@ public final class Executor {
     return min(256, max(1, (4 << 20) / (4 * max(largest, 1))))
   }
 
+  /// The activation memory one sample needs as the executor plans it: the buffer slots of a
+  /// one-row plan, reused as soon as a tensor's last reader has run (scratch not counted);
+  /// nil when an input has an unknown dimension besides the batch.
+  public var sampleActivationBytes: Int? {
+    var shapes: [[Int]] = []
+    for value in graph.inputs {
+      let features = graph.shape(value).features
+      guard features.allSatisfy({ $0 != nil }) else { return nil }
+      shapes.append([1] + features.map { $0 ?? 0 })
+    }
+    return (try? Plan(graph, inputShapes: shapes))?.slotBytes
+  }
+
   /// Runs all of `inputs` (one tensor per graph input, batch first) in batches of at most
   /// `batchSize` (default: `automaticBatchSize`), calling `progress(done, total)` as batches finish.
   public func predict(
@@ -122,6 +135,8 @@ private final class Plan {
   var steps: [Int] = []
   private var slotOf: [Int]
   private var slots: [UnsafeMutablePointer<Float>] = []
+  /// The bytes of all buffer slots.
+  private(set) var slotBytes = 0
 
   init(_ graph: Graph, inputShapes: [[Int]]) throws {
     self.inputShapes = inputShapes
@@ -168,6 +183,7 @@ private final class Plan {
     }
     // Not zeroed: every kernel writes all of its output.
     slots = capacities.map { UnsafeMutablePointer<Float>.allocate(capacity: $0) }
+    slotBytes = capacities.reduce(0, +) * MemoryLayout<Float>.size
   }
 
   deinit { slots.forEach { $0.deallocate() } }

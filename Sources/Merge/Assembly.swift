@@ -38,9 +38,11 @@ struct Assembly {
       if !shared { inputs += model.inputs.map(map) }
       outputs.append(map(model.outputs[0]))
     }
-    self.model = KerasModel(
+    var model = KerasModel(
       name: "ensemble", isSequential: false, layers: layers, inputs: inputs, outputs: outputs, dialect: .keras2,
       kerasVersion: nil)
+    model.origins = origin.mapValues(\.member)
+    self.model = model
     self.origin = origin
   }
 

@@ -11,18 +11,20 @@ final class SummaryCLITests: XCTestCase {
       result.output,
       """
       Model: "sequential"
-      ┏━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━┓
-      ┃ Layer (type)    ┃ Output Shape ┃ Param # ┃
-      ┡━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━┩
-      │ dense (Dense)   │ (None, 16)   │     112 │
-      ├─────────────────┼──────────────┼─────────┤
-      │ dense_1 (Dense) │ (None, 8)    │     136 │
-      ├─────────────────┼──────────────┼─────────┤
-      │ dense_2 (Dense) │ (None, 3)    │      27 │
-      └─────────────────┴──────────────┴─────────┘
+      ┏━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━┓
+      ┃ Layer (type)    ┃ Output Shape ┃ Param # ┃ FLOPs ┃
+      ┡━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━┩
+      │ dense (Dense)   │ (None, 16)   │     112 │   224 │
+      ├─────────────────┼──────────────┼─────────┼───────┤
+      │ dense_1 (Dense) │ (None, 8)    │     136 │   272 │
+      ├─────────────────┼──────────────┼─────────┼───────┤
+      │ dense_2 (Dense) │ (None, 3)    │      27 │    66 │
+      └─────────────────┴──────────────┴─────────┴───────┘
        Total params: 275 (1.07 KB)
        Trainable params: 275 (1.07 KB)
        Non-trainable params: 0 (0.00 B)
+       FLOPs per sample: 562
+       Peak activation memory per sample: 152.00 B
 
       """)
   }
@@ -75,8 +77,8 @@ final class SummaryCLITests: XCTestCase {
                                 Keras loads as it is.
         predict                 Run a model, or an ensemble of models, on .npy or
                                 .csv inputs and write the predictions.
-        summary                 Print a model's layers, output shapes and parameter
-                                counts, as Keras's model.summary().
+        summary                 Print a model's layers, output shapes, parameters and
+                                FLOPs, as Keras's model.summary(), or draw it.
         verify                  Check a model file: weight shapes against the config,
                                 NaN/Inf weights, and its stored test vector.
 

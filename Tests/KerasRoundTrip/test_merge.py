@@ -138,7 +138,7 @@ def test_pipeline_through_stdin_and_stdout():
 def test_incompatible_shapes_fail_before_writing(tmp_path):
     target = tmp_path / "never.h5"
     result = run("merge", "--sum", fixture(MEMBERS["a"][0]), fixture("models/k3_member_wide.h5"), "-o", str(target), check=False)
-    assert result.returncode == 1
+    assert result.returncode == 65
     message = result.stderr.decode()
     assert "(None, 4)" in message and "(None, 3)" in message and "--sum" in message, message
     assert not target.exists() and list(tmp_path.iterdir()) == []

@@ -47,7 +47,7 @@ def merged(tmp_path, *args):
     return path
 
 
-def refused(tmp_path, *args, code=1):
+def refused(tmp_path, *args, code=65):
     """Runs a merge that must fail: its exit code, its one-line message (a usage error is
     followed by the usage lines, as swift-argument-parser prints them), and nothing written."""
     folder = tmp_path / "refused"
@@ -93,7 +93,7 @@ def test_weighted_product_of_other_positive_outputs_is_predict_only(tmp_path):
 def test_weighted_product_of_a_non_positive_output_names_member_and_row():
     result = ensemble(
         "predict", "--weighted-product", "0.5", model("k2_member_a"), model("k3_member_c"), "--input", X, check=False)
-    assert result.returncode == 1 and result.stdout == b""
+    assert result.returncode == 65 and result.stdout == b""
     first_bad_row = int(np.argmax((output("k2_member_a") <= 0).any(-1))) + 1
     message = result.stderr.decode()
     assert f"row {first_bad_row} of the input: {model('k2_member_a')} gives -" in message, message
@@ -135,7 +135,7 @@ def test_feature_extraction_from_one_model_and_one_layer_per_member(keras3, tf_k
 
 def test_layer_errors_list_the_choices():
     result = ensemble("predict", "--layer", "nope", model("k2_soup_0"), "--input", X, check=False)
-    assert result.returncode == 1
+    assert result.returncode == 65
     assert result.stderr.decode() == (
         f"Error: {model('k2_soup_0')}: --layer 'nope': no such layer; "
         "layers that can be chosen: 0 x, 1 hidden, 2 norm, 3 classes\n")

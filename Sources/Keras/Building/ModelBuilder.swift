@@ -17,6 +17,11 @@ public struct BuiltModel {
     self.builder = builder
   }
 
+  /// The graph nodes that a top-level layer's calls added.
+  public func nodes(of layer: String) -> [Graph.Node] {
+    (builder.nodesOf[layer] ?? []).flatMap { graph.nodes[$0] }
+  }
+
   /// The shape of the tensor `ref` names, if the model computes it.
   public func shape(of ref: TensorRef) -> Shape? {
     let offsets = NodeOffsets(model)
@@ -69,6 +74,8 @@ enum ModelBuilder {
     /// Outputs of the top-level model's calls, by layer name (inner layers of nested models
     /// may share names with outer ones, so they are not recorded).
     var recorded: [String: [[Graph.Value]]] = [:]
+    /// The graph nodes each top-level layer's calls added, by layer name.
+    var nodesOf: [String: [Range<Int>]] = [:]
     private var depth = 0
     /// The sequence mask each value carries, by value id.
     var maskOf: [Int: Graph.Value] = [:]
@@ -129,9 +136,13 @@ enum ModelBuilder {
             waiting.append((layer, call))
             continue
           }
+          let first = graph.nodes.count
           let outputs = try callLayer(layer, inputs: values, dialect: dialect)
           scope.done[layer.name, default: [:]][call] = outputs
-          if depth == 0 { recorded[layer.name, default: []].append(outputs) }
+          if depth == 0 {
+            recorded[layer.name, default: []].append(outputs)
+            nodesOf[layer.name, default: []].append(first..<graph.nodes.count)
+          }
         }
         pending = waiting
         if pending.count == before {

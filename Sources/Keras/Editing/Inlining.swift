@@ -50,6 +50,7 @@ extension KerasModel {
       }
       outputOf[layer.name] = outputs
       for var copy in copies {
+        result.origins[prefix + copy.name] = origins[layer.name] ?? "nested model '\(layer.name)'"
         copy.name = prefix + copy.name
         copy.config = copy.config.setting("name", .string(copy.name))
         flat.append(copy)

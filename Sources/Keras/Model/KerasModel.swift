@@ -63,6 +63,9 @@ public struct KerasModel {
   public var dialect: Dialect
   /// The `keras_version` the file carries, if any.
   public var kerasVersion: String?
+  /// Where layers came from, for pictures: the ensemble member's file, or the nested model
+  /// that inlining flattened; layers of the model itself are absent.
+  public var origins: [String: String] = [:]
 
   public init(
     name: String, isSequential: Bool, layers: [KerasLayer], inputs: [TensorRef], outputs: [TensorRef],

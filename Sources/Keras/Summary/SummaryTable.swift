@@ -3,7 +3,7 @@
 /// columns widen to fit so no name is cut short.
 extension Summary {
   public var table: String {
-    var headers = ["Layer (type)", "Output Shape", "Param #"]
+    var headers = ["Layer (type)", "Output Shape", "Param #", "FLOPs"]
     if !isSequential { headers.append("Connected to") }
     let body: [[[String]]] = rows.map { row in
       var cells = [
@@ -13,6 +13,7 @@ extension Summary {
             ? row.outputShapes[0].description : "[" + row.outputShapes.map(\.description).joined(separator: ", ") + "]"
         ],
         [Summary.grouped(row.params)],
+        [row.flops.map(Summary.grouped) ?? "?"],
       ]
       if !isSequential {
         cells.append(
@@ -31,7 +32,7 @@ extension Summary {
       edge
         + values.enumerated().map { column, value in
           let pad = String(repeating: " ", count: widths[column] - value.count)
-          return " " + (column == 2 ? pad + value : value + pad) + " "
+          return " " + (column == 2 || column == 3 ? pad + value : value + pad) + " "
         }.joined(separator: edge) + edge
     }
     var out = ["Model: \"\(modelName)\"", line("┏", "━", "┳", "┓"), cells(headers, "┃"), line("┡", "━", "╇", "┩")]
@@ -46,6 +47,8 @@ extension Summary {
     out.append(" Trainable params: \(Summary.grouped(trainableParams)) (\(Summary.bytes(trainableParams * 4)))")
     out.append(
       " Non-trainable params: \(Summary.grouped(nonTrainableParams)) (\(Summary.bytes(nonTrainableParams * 4)))")
+    out.append(" FLOPs per sample: \(totalFlops.map(Summary.grouped) ?? "unknown (a dimension besides the batch is)")")
+    out.append(" Peak activation memory per sample: \(activationBytes.map(Summary.bytes) ?? "unknown")")
     return out.joined(separator: "\n")
   }
 
