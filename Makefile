@@ -76,6 +76,7 @@ format:
 bench: release venv
 	$(PYTHON) -m pip install -q --disable-pip-version-check -r bench/requirements.txt
 	$(PYTHON) bench/run.py
+	$(PYTHON) bench/tune.py
 
 ## fuzz: libFuzzer with AddressSanitizer over the model and input readers, seeded from the
 ## fixtures, FUZZ_SECONDS per target (default 60); findings in .build-fuzz/findings.

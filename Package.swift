@@ -25,12 +25,13 @@ let package = Package(
     .target(name: "Keras", dependencies: ["HDF5", "JSON", "Graph", "ZIPFoundation"]),
     .target(name: "Merge", dependencies: ["Keras", "Graph"]),
     .target(name: "TensorIO", dependencies: ["Graph", "JSON", "ZIPFoundation"]),
+    .target(name: "Learn", dependencies: ["Graph"]),
 
     // MARK: - CLI
     .executableTarget(
       name: "ensemble",
       dependencies: [
-        "Keras", "Merge", "TensorIO", "JSON",
+        "Keras", "Merge", "TensorIO", "JSON", "Learn",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -9,8 +9,8 @@ for target in Sources/*/; do
   printf '%-12s %6d\n' "$name" "$lines"
 done
 total=$(find Sources -name '*.swift' -print0 | xargs -0 cat | wc -l)
-printf '%-12s %6d (budget 9000)\n' total "$total"
-[ "$total" -le 9000 ] || { echo "over the line budget"; status=1; }
+printf '%-12s %6d (budget 10500)\n' total "$total"
+[ "$total" -le 10500 ] || { echo "over the line budget"; status=1; }
 while read -r count file; do
   [ "$file" = total ] && continue
   if [ "$count" -gt 400 ]; then echo "$file has $count lines (max 400)"; status=1; fi

@@ -42,6 +42,7 @@ struct Assembly {
       name: "ensemble", isSequential: false, layers: layers, inputs: inputs, outputs: outputs, dialect: .keras2,
       kerasVersion: nil)
     model.origins = origin.mapValues(\.member)
+    model.memberOutputs = outputs
     self.model = model
     self.origin = origin
   }

@@ -40,6 +40,16 @@ public enum CSV {
     return Tensor(shape: [lines.count] + featureShape, data: values)
   }
 
+  /// Reads rows of one width, that of the first all-numbers row, into a `(rows, width)` tensor.
+  public static func read(_ text: String, file: String = "<csv>") throws -> Tensor {
+    let first = text.split(whereSeparator: \.isNewline).first { line in
+      !line.trimmingCharacters(in: .whitespaces).isEmpty
+        && line.split(separator: ",").allSatisfy { Float($0.trimmingCharacters(in: .whitespaces)) != nil }
+    }
+    let width = first.map { $0.split(separator: ",", omittingEmptySubsequences: false).count } ?? 1
+    return try read(text, featureShape: [width], file: file)
+  }
+
   /// One row per sample; several outputs sit side by side, with a header naming each column
   /// `output[index]` so none is silently dropped.
   public static func write(_ outputs: [(name: String, tensor: Tensor)]) -> String {

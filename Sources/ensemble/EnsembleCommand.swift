@@ -3,6 +3,7 @@ import Foundation
 import Graph
 import HDF5
 import Keras
+import Merge
 import TensorIO
 
 /// `ensemble`: combine Keras models without writing Python.
@@ -24,7 +25,7 @@ struct EnsembleCommand: ParsableCommand {
         74  reading or writing failed (a full disk, a closed or full standard output)
       """,
     version: "0.1.0",
-    subcommands: [Merge.self, Predict.self, Summary.self, Verify.self])
+    subcommands: [Merge.self, Predict.self, Summary.self, Verify.self, Evaluate.self, Tune.self])
 
   /// Parses, runs, and maps every failure to one line on stderr and its exit status. Signal
   /// handlers are installed first, so that no interruption leaves a temporary file behind.
@@ -36,7 +37,7 @@ struct EnsembleCommand: ParsableCommand {
       try command.run()
     } catch {
       guard let status = status(of: error) else { exit(withError: error) }
-      note("Error: \(error)")
+      note("Error: " + ((error as? MergeError)?.message(naming: MergeModeOptions.spelling) ?? "\(error)"))
       Foundation.exit(status.rawValue)
     }
   }
@@ -45,7 +46,7 @@ struct EnsembleCommand: ParsableCommand {
   static func status(of error: Error) -> ExitStatus? {
     switch error {
     case let error as CLIError: return error.status
-    case is KerasError, is HDF5Error, is TensorIOError, is GraphError: return .dataError
+    case is KerasError, is HDF5Error, is TensorIOError, is GraphError, is MergeError: return .dataError
     default: return nil
     }
   }

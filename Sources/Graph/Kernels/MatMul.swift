@@ -1,8 +1,8 @@
 import CBLAS
 
 /// The only file that calls BLAS: the matrix products of Dense, convolutions (im2col),
-/// recurrent layers and attention.
-enum MatMul {
+/// recurrent layers and attention, and the double-precision one of the stacking fits.
+public enum MatMul {
   /// BLAS runs on one thread: the executor already keeps every core busy with its own batch,
   /// and OpenBLAS's threads would only spin waiting for each other (measured: ~30% of a CNN
   /// run spent in sched_yield).
@@ -36,6 +36,20 @@ enum MatMul {
     cblas_sgemm(
       CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
       a, Int32(lda), b, Int32(ldb), accumulate ? 1 : 0, c, Int32(ldc))
+  }
+
+  /// The double-precision product for the fitting in `Learn` (stacking heads):
+  /// `C[m×n] = op(A)·B`, row-major, `op(A)` being `A[m×k]` or, when `transposeA`, `Aᵀ` of `A[k×m]`.
+  public static func product(
+    _ a: [Double], _ b: [Double], m: Int, k: Int, n: Int, transposeA: Bool = false
+  ) -> [Double] {
+    var c = [Double](repeating: 0, count: m * n)
+    guard m > 0, n > 0, k > 0 else { return c }
+    singleThreaded
+    cblas_dgemm(
+      CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a,
+      Int32(transposeA ? m : k), b, Int32(n), 0, &c, Int32(n))
+    return c
   }
 
   /// `C = A·B` (or `A·Bᵀ`) over the last two axes for every index of the leading axes.

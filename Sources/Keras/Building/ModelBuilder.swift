@@ -22,6 +22,11 @@ public struct BuiltModel {
     (builder.nodesOf[layer] ?? []).flatMap { graph.nodes[$0] }
   }
 
+  /// The graph value of the tensor `ref` names, if the model computes it.
+  public func value(of ref: TensorRef) -> Graph.Value? {
+    outputs[ref.layer]?[safe: NodeOffsets(model).call(for: ref)]?[safe: ref.tensor]
+  }
+
   /// The shape of the tensor `ref` names, if the model computes it.
   public func shape(of ref: TensorRef) -> Shape? {
     let offsets = NodeOffsets(model)

@@ -66,6 +66,8 @@ public struct KerasModel {
   /// Where layers came from, for pictures: the ensemble member's file, or the nested model
   /// that inlining flattened; layers of the model itself are absent.
   public var origins: [String: String] = [:]
+  /// In an ensemble, each member's output, in member order (for metrics per member).
+  public var memberOutputs: [TensorRef] = []
 
   public init(
     name: String, isSequential: Bool, layers: [KerasLayer], inputs: [TensorRef], outputs: [TensorRef],

@@ -1,3 +1,4 @@
+import Graph
 import JSON
 
 /// The built-in Keras layers that `ensemble` itself adds to a model (the merge, the weights,
@@ -26,6 +27,8 @@ public enum StockLayer: Equatable {
   case weightedProduct(weights: [Float], names: [String])
   /// Hard voting with `weights` as vote counts: ensemble only, like `weightedProduct`.
   case hardVote(weights: [Float])
+  /// `activation(x·kernel + bias)`, the weights given to `append`.
+  case dense(units: Int, activation: String)
 
   /// The class names of the layers only ensemble runs.
   static let weightedProductClass = "EnsembleWeightedProduct"
@@ -46,6 +49,7 @@ public enum StockLayer: Equatable {
     case .activation: return "Activation"
     case .weightedProduct: return StockLayer.weightedProductClass
     case .hardVote: return StockLayer.hardVoteClass
+    case .dense: return "Dense"
     }
   }
 
@@ -63,6 +67,9 @@ public enum StockLayer: Equatable {
       return base.setting("weights", .array(weights.map { .number(Double($0)) }))
         .setting("names", .array(names.map(JSONValue.string)))
     case .hardVote(let weights): return base.setting("weights", .array(weights.map { .number(Double($0)) }))
+    case .dense(let units, let activation):
+      return base.setting("units", .number(Double(units))).setting("activation", .string(activation))
+        .setting("use_bias", true)
     }
   }
 }
@@ -70,14 +77,19 @@ public enum StockLayer: Equatable {
 extension KerasModel {
   /// Appends `stock` called once on `inputs`, named `base` (or `base_1`, `base_2`, … when the
   /// name is taken), and returns its output.
+  /// `weights` are the layer's own, in Keras's order (a Dense kernel `[in, units]`, its bias).
   @discardableResult
-  public mutating func append(_ stock: StockLayer, named base: String, on inputs: [TensorRef]) -> TensorRef {
+  public mutating func append(
+    _ stock: StockLayer, named base: String, on inputs: [TensorRef], weights: [Tensor] = []
+  ) -> TensorRef {
     var name = base, counter = 1
     while layers.contains(where: { $0.name == name }) {
       name = "\(base)_\(counter)"
       counter += 1
     }
-    layers.append(KerasLayer(className: stock.className, name: name, config: stock.config(name: name), calls: [inputs]))
+    var layer = KerasLayer(className: stock.className, name: name, config: stock.config(name: name), calls: [inputs])
+    layer.weights = weights
+    layers.append(layer)
     return TensorRef(layer: name, node: 0, tensor: 0)
   }
 }

@@ -47,9 +47,7 @@ struct ModelArguments: ParsableArguments {
   /// Loads the models and builds their graph: one model as it is, or several combined by the
   /// MODE. `defaultMode` is used (and said once on stderr) when no MODE was given.
   func load(defaultMode: MergeMode?) throws -> BuiltModel {
-    let members = try models.indices.map { index in
-      Ensemble.Member(name: models[index] == "-" ? "<stdin>" : models[index], model: try load(index))
-    }
+    let members = try self.members()
     guard let combination = try chosen(defaultMode: defaultMode) else { return try members[0].model.build() }
     do {
       switch combination {
@@ -65,6 +63,13 @@ struct ModelArguments: ParsableArguments {
       }
     } catch let error as MergeError {
       throw CLIError(error.message(naming: MergeModeOptions.spelling), status: .dataError)
+    }
+  }
+
+  /// Every model, with its architecture JSON and `--layer` cut, named by its path.
+  func members() throws -> [Ensemble.Member] {
+    try models.indices.map { index in
+      Ensemble.Member(name: models[index] == "-" ? "<stdin>" : models[index], model: try load(index))
     }
   }
 
