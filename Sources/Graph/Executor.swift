@@ -56,6 +56,16 @@ public final class Executor {
         "input \(index + 1) has \(input.shape.first ?? 0) samples, input 1 has \(total)")
     }
     let size = max(1, min(batchSize, (total + workers - 1) / workers))
+    // Refuse, rather than fail to allocate, batches whose activations cannot fit in memory.
+    let perSample =
+      sampleActivationBytes ?? 4
+      * (graph.shapes.map { Shape($0.features).dims.reduce(1) { $0 * ($1 ?? 64) } }.max() ?? 1)
+    let (needed, overflow) = perSample.multipliedReportingOverflow(by: size * min(workers, max(total, 1)))
+    guard !overflow, UInt64(needed) < ProcessInfo.processInfo.physicalMemory / 2 else {
+      throw GraphError.badInput(
+        "batches of \(size) samples need about \(needed / (1 << 20)) MB of activations on \(workers) workers, "
+          + "more than half of this machine's memory; give a smaller --batch-size")
+    }
     let chunks = stride(from: 0, to: max(total, 1), by: size).map { $0..<min($0 + size, total) }
     guard chunks.count > 1 else { return try run(inputs) }
     let lock = NSLock()

@@ -71,3 +71,18 @@ final class ReshapeTests: XCTestCase {
     XCTAssertEqual(out[0], Tensor(shape: [1, 3, 2], data: [1, 2, 3, 4, 5, 6]))
   }
 }
+
+final class MemoryLimitTests: XCTestCase {
+  /// A batch whose activations cannot fit in memory is refused before anything is allocated
+  /// (here 10×10 inputs upsampled 2000×2000 times: 1.6 GB a sample).
+  func testBatchesLargerThanMemoryAreRefused() throws {
+    let graph = Graph()
+    let input = graph.input(Shape([nil, 10, 10, 1]))
+    graph.outputs = [try graph.add(.upsample(factors: [2000, 2000]), [input])]
+    let rows = 64
+    let x = Tensor(shape: [rows, 10, 10, 1], data: [Float](repeating: 1, count: rows * 100))
+    XCTAssertThrowsError(try Executor(graph).predict([x], batchSize: rows)) { error in
+      XCTAssertTrue("\(error)".contains("more than half of this machine's memory"), "\(error)")
+    }
+  }
+}
