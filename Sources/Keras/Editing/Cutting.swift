@@ -58,7 +58,7 @@ extension KerasModel {
 
   private func cutError(_ choice: LayerChoice, _ reason: String) -> KerasError {
     let valid = orderedLayers.enumerated().filter { cuttable($0.element) }.map { "\($0.offset) \($0.element.name)" }
-    return KerasError("--layer \(choice): \(reason); layers that can be chosen: \(valid.joined(separator: ", "))")
+    return KerasError("\(choice): \(reason); layers that can be chosen: \(valid.joined(separator: ", "))")
   }
 
   /// The names of `name` and every layer it reads from, directly or not.

@@ -103,7 +103,8 @@ struct ModelArguments: ParsableArguments {
     do {
       return try model.cut(at: choice)
     } catch let error as KerasError {
-      throw error.inFile(models[index] == "-" ? "<stdin>" : models[index])
+      throw CLIError(
+        "\(models[index] == "-" ? "<stdin>" : models[index]): --layer \(error.message)", status: .dataError)
     }
   }
 }
