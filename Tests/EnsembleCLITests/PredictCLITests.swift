@@ -75,6 +75,12 @@ final class PredictCLITests: XCTestCase {
     let missing = try runEnsemble(["predict", "/no/such.h5", "--input", "x.npy"])
     XCTAssertEqual(missing.status, 66)
     XCTAssertEqual(missing.stderr, "Error: /no/such.h5: no such file\n")
+    let folder = try Fixtures.temporaryDirectory()
+    let parquet = folder.appendingPathComponent("out.parquet").path
+    let unknown = try runEnsemble(["predict", model, "--input", Fixtures.path("expected/k2_mlp.input0.npy"), "-o", parquet])
+    XCTAssertEqual(unknown.status, 64)
+    XCTAssertTrue(unknown.stderr.contains(".parquet is not a format ensemble writes"), unknown.stderr)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: parquet))
     let usage = try runEnsemble(["predict", model])
     XCTAssertEqual(usage.status, 64)
     XCTAssertTrue(usage.stderr.contains("give at least one --input file"), usage.stderr)

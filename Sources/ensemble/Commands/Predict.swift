@@ -40,6 +40,13 @@ struct Predict: ParsableCommand {
   func validate() throws {
     guard !input.isEmpty else { throw ValidationError("give at least one --input file") }
     if let batchSize, batchSize <= 0 { throw ValidationError("--batch-size must be positive") }
+    if let output, output != "-", format == nil, OutputFormat(path: output) == nil {
+      let suffix = URL(fileURLWithPath: output).pathExtension
+      if !suffix.isEmpty {
+        throw ValidationError(
+          "-o \(output): .\(suffix) is not a format ensemble writes; use .csv, .npy, .npz or .json, or --format")
+      }
+    }
   }
 
   func run() throws {
