@@ -77,7 +77,9 @@ final class PredictCLITests: XCTestCase {
     XCTAssertEqual(missing.stderr, "Error: /no/such.h5: no such file\n")
     let folder = try Fixtures.temporaryDirectory()
     let parquet = folder.appendingPathComponent("out.parquet").path
-    let unknown = try runEnsemble(["predict", model, "--input", Fixtures.path("expected/k2_mlp.input0.npy"), "-o", parquet])
+    let unknown = try runEnsemble([
+      "predict", model, "--input", Fixtures.path("expected/k2_mlp.input0.npy"), "-o", parquet,
+    ])
     XCTAssertEqual(unknown.status, 64)
     XCTAssertTrue(unknown.stderr.contains(".parquet is not a format ensemble writes"), unknown.stderr)
     XCTAssertFalse(FileManager.default.fileExists(atPath: parquet))
