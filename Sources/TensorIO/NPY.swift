@@ -12,6 +12,9 @@ public enum NPY {
       throw TensorIOError(file: file, "not an .npy file (no \\x93NUMPY magic)")
     }
     let major = bytes[6]
+    guard (1...3).contains(major), major == 1 || bytes.count >= 12 else {
+      throw TensorIOError(file: file, "truncated header (format version \(major))")
+    }
     let headerLength =
       major == 1
       ? Int(bytes[8]) | Int(bytes[9]) << 8

@@ -290,6 +290,8 @@ def test_fuzzer_findings_are_one_line_errors(name):
     one_line_error(result, 65)
 
 
-def test_fuzzer_finding_negative_npy_shape():
+def test_fuzzer_findings_in_npy_headers():
     text = one_line_error(ensemble("predict", MLP, "--input", os.path.join(CORPUS, "negative-shape.npy")), 65)
     assert "shape [16, -6] does not fit" in text, text
+    text = one_line_error(ensemble("predict", MLP, "--input", os.path.join(CORPUS, "short-version2-header.npy")), 65)
+    assert "truncated header" in text, text

@@ -40,13 +40,7 @@ struct Predict: ParsableCommand {
   func validate() throws {
     guard !input.isEmpty else { throw ValidationError("give at least one --input file") }
     if let batchSize, batchSize <= 0 { throw ValidationError("--batch-size must be positive") }
-    if let output, output != "-", format == nil, OutputFormat(path: output) == nil {
-      let suffix = URL(fileURLWithPath: output).pathExtension
-      if !suffix.isEmpty {
-        throw ValidationError(
-          "-o \(output): .\(suffix) is not a format ensemble writes; use .csv, .npy, .npz or .json, or --format")
-      }
-    }
+
   }
 
   func run() throws {
@@ -55,6 +49,15 @@ struct Predict: ParsableCommand {
     let destination = try OutputTarget.resolve(
       output, force: force, inputs: models.inputFiles + input, binary: chosen.isBinary,
       hint: "use -o FILE or a pipe")
+    // A file's extension names its format; one ensemble does not write is refused (a device or
+    // FIFO has no format to respect).
+    if case .file(let path) = destination, format == nil, OutputFormat(path: path) == nil,
+      !URL(fileURLWithPath: path).pathExtension.isEmpty
+    {
+      throw CLIError(
+        "-o \(path): .\(URL(fileURLWithPath: path).pathExtension) is not a format ensemble writes; "
+          + "use .csv, .npy, .npz or .json, or --format", status: .usage)
+    }
     let built = try models.load(defaultMode: .average)
     try chosen.check(outputs: built.model.outputNames)
     let graph = built.graph

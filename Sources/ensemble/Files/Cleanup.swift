@@ -31,7 +31,7 @@ enum Cleanup {
     for signal in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGXCPU] {
       Foundation.signal(signal) { _ in
         Cleanup.removeTemporaries()
-        if let message = Cleanup.crashMessage { _ = Foundation.write(STDERR_FILENO, message, strlen(message)) }
+        if let message = Cleanup.crashMessage { _ = Foundation.write(Cleanup.messageDescriptor, message, strlen(message)) }
         _exit(Cleanup.crashStatus)
       }
     }
@@ -40,8 +40,26 @@ enum Cleanup {
   /// The exit status after a crash: a damaged file while one is read, else an internal error.
   nonisolated(unsafe) private static var crashStatus: Int32 = ExitStatus.failure.rawValue
 
-  /// Says which file is being read (nil: none), for the message a crash prints.
+  /// Where the crash message goes: stderr, or its saved copy while a file is read.
+  nonisolated(unsafe) private static var messageDescriptor = STDERR_FILENO
+
+  /// Says which file is being read (nil: none), for the message a crash prints. While a file
+  /// is read, stderr points at /dev/null: glibc prints its own line ("free(): invalid size")
+  /// before aborting on the heap damage a malformed file can make libhdf5 cause, and the one
+  /// line the user gets is ours. Reading reports its errors by throwing, after this ends.
   static func reading(_ file: String?) {
+    if file != nil, messageDescriptor == STDERR_FILENO {
+      let saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY)
+      if saved >= 0, null >= 0 {
+        dup2(null, STDERR_FILENO)
+        messageDescriptor = saved
+      }
+      if null >= 0 { close(null) }
+    } else if file == nil, messageDescriptor != STDERR_FILENO {
+      dup2(messageDescriptor, STDERR_FILENO)
+      close(messageDescriptor)
+      messageDescriptor = STDERR_FILENO
+    }
     let text =
       file.map { "Error: \($0): the file is damaged: libhdf5 crashed or stopped responding reading it\n" }
       ?? "Error: internal error (a crash); please report it with the command that caused it\n"
