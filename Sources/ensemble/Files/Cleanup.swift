@@ -31,7 +31,9 @@ enum Cleanup {
     for signal in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGXCPU] {
       Foundation.signal(signal) { _ in
         Cleanup.removeTemporaries()
-        if let message = Cleanup.crashMessage { _ = Foundation.write(Cleanup.messageDescriptor, message, strlen(message)) }
+        if let message = Cleanup.crashMessage {
+          _ = Foundation.write(Cleanup.messageDescriptor, message, strlen(message))
+        }
         _exit(Cleanup.crashStatus)
       }
     }
