@@ -67,21 +67,22 @@ public enum MergeMode: Equatable {
     case .concat(let axis): return model.append(.concatenate(axis: axis), named: "ensemble_concat", on: outputs)
     case .subtract: return model.append(.subtract, named: "ensemble_subtract", on: outputs)
     case .weighted(let weights):
-      let scaled = zip(weights, outputs).enumerated().map { index, pair in
-        model.append(.rescaling(scale: Double(pair.0), offset: 0), named: "ensemble_weight_\(index)", on: [pair.1])
-      }
-      return model.append(.add, named: "ensemble_weighted", on: scaled)
+      return model.append(.add, named: "ensemble_weighted", on: MergeMode.scaled(outputs, by: weights, in: &model))
     case .weightedProduct(let weights):
       guard let activation else {
         return model.append(.weightedProduct(weights: weights, names: names), named: "ensemble_product", on: outputs)
       }
-      let scaled = zip(weights, outputs).enumerated().map { index, pair in
-        model.append(.rescaling(scale: Double(pair.0), offset: 0), named: "ensemble_weight_\(index)", on: [pair.1])
-      }
-      let sum = model.append(.add, named: "ensemble_logits", on: scaled)
+      let sum = model.append(.add, named: "ensemble_logits", on: MergeMode.scaled(outputs, by: weights, in: &model))
       return model.append(.activation(activation), named: "ensemble_\(activation)", on: [sum])
     case .hardVote(let weights):
       return model.append(.hardVote(weights: weights), named: "ensemble_vote", on: outputs)
+    }
+  }
+
+  /// One `Rescaling(wᵢ)` per output, `ensemble_weight_<i>`.
+  private static func scaled(_ outputs: [TensorRef], by weights: [Float], in model: inout KerasModel) -> [TensorRef] {
+    zip(weights, outputs).enumerated().map { index, pair in
+      model.append(.rescaling(scale: Double(pair.0), offset: 0), named: "ensemble_weight_\(index)", on: [pair.1])
     }
   }
 }

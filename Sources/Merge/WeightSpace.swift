@@ -49,15 +49,13 @@ public enum WeightSpace {
     case .taskArithmetic(let scale):
       guard let base else { throw MergeError.missingBase }
       let origin = base.model.weightTensors
-      combined = origin.indices.map { index in
-        let deltas = tensors.map { $0[index] }
-        let weights =
-          [1 - Double(scale) * Double(members.count)] + Array(repeating: Double(scale), count: members.count)
-        return linear([origin[index]] + deltas, weights)
-      }
+      // base + S·Σ(θᵢ − base) = (1 − S·N)·base + S·Σ θᵢ.
+      let weights = [1 - Double(scale) * Double(members.count)] + Array(repeating: Double(scale), count: members.count)
+      combined = origin.indices.map { index in linear([origin[index]] + tensors.map { $0[index] }, weights) }
     }
+    let referenceTensors = reference.model.weightTensors
     let warnings = members.filter { $0.name != reference.name }.compactMap { member -> String? in
-      let correlation = similarity(reference.model.weightTensors, member.model.weightTensors)
+      let correlation = similarity(referenceTensors, member.model.weightTensors)
       guard correlation < similarityWarning else { return nil }
       return String(
         format: "%@ and %@ are far apart in weight space (their weights correlate %.2f, fine-tunes of one base "

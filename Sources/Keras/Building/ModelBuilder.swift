@@ -10,11 +10,14 @@ public struct BuiltModel {
   public var outputs: [String: [[Graph.Value]]] { builder.recorded }
   /// Kept so that layers appended to the model are built onto the same graph.
   let builder: ModelBuilder.Builder
+  /// Which call each reference's node index stands for, computed once for every lookup.
+  private let offsets: NodeOffsets
 
   init(model: KerasModel, builder: ModelBuilder.Builder) {
     self.model = model
     self.graph = builder.graph
     self.builder = builder
+    offsets = NodeOffsets(model)
   }
 
   /// The graph nodes that a top-level layer's calls added.
@@ -24,17 +27,11 @@ public struct BuiltModel {
 
   /// The graph value of the tensor `ref` names, if the model computes it.
   public func value(of ref: TensorRef) -> Graph.Value? {
-    outputs[ref.layer]?[safe: NodeOffsets(model).call(for: ref)]?[safe: ref.tensor]
+    outputs[ref.layer]?[safe: offsets.call(for: ref)]?[safe: ref.tensor]
   }
 
   /// The shape of the tensor `ref` names, if the model computes it.
-  public func shape(of ref: TensorRef) -> Shape? {
-    let offsets = NodeOffsets(model)
-    guard let call = outputs[ref.layer]?[safe: offsets.call(for: ref)], let value = call[safe: ref.tensor] else {
-      return nil
-    }
-    return graph.shape(value)
-  }
+  public func shape(of ref: TensorRef) -> Shape? { value(of: ref).map(graph.shape) }
 
   /// The model with `layers` appended and `outputs` as its outputs, built onto the same graph
   /// (the layers already built are not built again). The graph is shared: use the result, not

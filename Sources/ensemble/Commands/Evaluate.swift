@@ -35,8 +35,7 @@ struct Evaluate: ParsableCommand {
     func scores(_ table: Table) -> [(Metric, Double)] {
       metrics.map { ($0, $0.value(table, targets, topK: data.topK)) }
     }
-    let names = models.models.count > 1 ? models.models : [models.models[0]]
-    var rows = zip(names, members).map { (name: $0, scores: scores($1)) }
+    var rows = zip(models.models, members).map { (name: $0, scores: scores($1)) }
     let mode = models.models.count > 1 ? try models.mode.combination(models: models.models.count) : nil
     let modeName: String
     switch mode {

@@ -151,13 +151,23 @@ struct Tune: ParsableCommand {
     var objective: Double
     var predictions: Table
     var flags: String?
+    /// The fitted combination applied to other rows of the members' outputs (a fold); nil for
+    /// a soup, whose predictions take a pass of its own model.
+    var apply: (([Table]) -> Table)?
+  }
+
+  /// `--weighted 0.7423,0,0.2577,0`: weights as the flags to paste.
+  private static func flag(_ name: String, _ weights: [Double]) -> String {
+    "\(name) " + weights.map { String(format: "%.4g", $0) }.joined(separator: ",")
   }
 
   private func fitted(_ members: [Ensemble.Member], _ outputs: [Table], _ targets: Targets, metric: Metric) throws
     -> Fit
   {
-    func flag(_ name: String, _ weights: [Double]) -> String {
-      "\(name) " + weights.map { String(format: "%.4g", $0) }.joined(separator: ",")
+    func weighted(_ w: [Double], objective: Double, flag name: String) -> Fit {
+      let apply = { (tables: [Table]) in Table.weightedSum(tables, w) }
+      return Fit(
+        weights: w, objective: objective, predictions: apply(outputs), flags: Tune.flag(name, w), apply: apply)
     }
     switch method {
     case .weighted:
@@ -165,20 +175,23 @@ struct Tune: ParsableCommand {
         targets.task == .regression
         ? Objectives.weightedSquaredError(outputs, targets) : Objectives.weightedLogLoss(outputs, targets)
       let (w, value) = Simplex.minimize(dimension: outputs.count, objective)
-      return Fit(weights: w, objective: value, predictions: Table.weightedSum(outputs, w), flags: flag("--weighted", w))
+      return weighted(w, objective: value, flag: "--weighted")
     case .weightedProduct:
       let (w, value) = Simplex.minimize(dimension: outputs.count, Objectives.weightedProductLogLoss(outputs, targets))
+      let apply = { (tables: [Table]) in WeightedProduct.apply(tables, w) }
       return Fit(
-        weights: w, objective: value, predictions: WeightedProduct.apply(outputs, w),
-        flags: flag("--weighted-product", w))
+        weights: w, objective: value, predictions: apply(outputs), flags: Tune.flag("--weighted-product", w),
+        apply: apply)
     case .select:
       let (w, value) = Selection.select(outputs, targets, metric: metric, rounds: rounds)
-      return Fit(weights: w, objective: value, predictions: Table.weightedSum(outputs, w), flags: flag("--weighted", w))
+      return weighted(w, objective: value, flag: "--weighted")
     case .stack:
-      let features = Table.concatenated(outputs)
-      let head = Stacking.fit(features, targets, c: c)
-      let predictions = head.predict(features)
-      return Fit(head: head, objective: metric.value(predictions, targets, topK: data.topK), predictions: predictions)
+      let head = Stacking.fit(Table.concatenated(outputs), targets, c: c)
+      let apply = { (tables: [Table]) in head.predict(Table.concatenated(tables)) }
+      let predictions = apply(outputs)
+      return Fit(
+        head: head, objective: metric.value(predictions, targets, topK: data.topK), predictions: predictions,
+        apply: apply)
     case .soup:
       return try greedySoup(members, outputs, targets, metric: metric)
     }
@@ -208,7 +221,7 @@ struct Tune: ParsableCommand {
     let weights = members.indices.map { chosen.contains($0) ? 1 / Double(chosen.count) : 0 }
     return Fit(
       weights: weights, soup: best.model, objective: sign * best.score, predictions: best.predictions,
-      flags: "--soup --weights " + weights.map { String(format: "%.4g", $0) }.joined(separator: ","))
+      flags: "--soup " + Tune.flag("--weights", weights))
   }
 
   /// The metric of out-of-fold predictions: each of `folds` contiguous folds predicted by the
@@ -221,18 +234,10 @@ struct Tune: ParsableCommand {
     var predictions = [Double](repeating: 0, count: rows * outputs[0].width)
     var width = outputs[0].width
     for fold in 0..<folds {
-      let test = Array((fold * rows / folds)..<((fold + 1) * rows / folds))
-      let train = (0..<rows).filter { !test.contains($0) }
-      let trainTargets = targets.rows(train), testOutputs = outputs.map { $0.rows(test) }
-      let fit = try fitted(members, outputs.map { $0.rows(train) }, trainTargets, metric: metric)
-      let held: Table
-      if let head = fit.head {
-        held = head.predict(Table.concatenated(testOutputs))
-      } else if method == .weightedProduct, let w = fit.weights {
-        held = WeightedProduct.apply(testOutputs, w)
-      } else {
-        held = Table.weightedSum(testOutputs, fit.weights ?? [])
-      }
+      let range = (fold * rows / folds)..<((fold + 1) * rows / folds)
+      let test = Array(range), train = Array(0..<range.lowerBound) + Array(range.upperBound..<rows)
+      let fit = try fitted(members, outputs.map { $0.rows(train) }, targets.rows(train), metric: metric)
+      guard let held = fit.apply?(outputs.map { $0.rows(test) }) else { return nil }
       width = held.width
       if predictions.count != rows * width { predictions = [Double](repeating: 0, count: rows * width) }
       for (index, row) in test.enumerated() {
@@ -246,9 +251,8 @@ struct Tune: ParsableCommand {
   /// labels name, since the cut outputs are features).
   private func targets(_ outputs: [Table]) throws -> Targets {
     guard models.layers.isEmpty else {
-      let probe = try data.targets(
+      return try data.targets(
         for: Table(rows: outputs[0].rows, width: 1, values: [Double](repeating: 0.5, count: outputs[0].rows)))
-      return probe
     }
     return try data.targets(for: outputs[0])
   }
