@@ -4,8 +4,9 @@ import Graph
 /// A Dense head fitted on features (the members' concatenated outputs, or inner features),
 /// with scikit-learn's objectives: multinomial logistic regression for classes and logistic
 /// for binary, `½‖W‖² + C·Σ log-loss` (the intercept not penalised, as its lbfgs solver does),
-/// minimised by L-BFGS (at most 300 steps) to a gradient below 1e-8 of the objective; ridge for values, `‖XW + b − Y‖² + α‖W‖²`
-/// with α = 1/C, solved exactly with the intercept unpenalised.
+/// minimised by L-BFGS (at most 300 steps) on preconditioned variables (`LogisticPreconditioner`)
+/// to a gradient below 1e-8 of the objective, the rows split over the cores; ridge for values,
+/// `‖XW + b − Y‖² + α‖W‖²` with α = 1/C, solved exactly with the intercept unpenalised.
 public struct Stacking {
   /// `features × units`, row-major, as a Dense kernel.
   public let kernel: [Double]
@@ -53,30 +54,77 @@ public struct Stacking {
         activation: binary ? "sigmoid" : "softmax")
     }
     // f = ½‖W‖² + C·Σ_r CE(softmax(x_r W + b), y_r); ∇ over W is Xᵀ(P − Y)·C + W, over b Σ(P − Y)·C.
+    // Rows are split into one block per core; each block's loss and gradient are summed.
+    let blocks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, x.rows / 8192))
+    let y = targets.table.values
     let objective = { (parameters: [Double]) -> (Double, [Double]) in
-      let model = head(parameters)
-      let p = model.predict(x)
-      var value = 0.5 * model.kernel.reduce(0) { $0 + $1 * $1 }
-      var residuals = [Double](repeating: 0, count: x.rows * units)
-      var gradient = model.kernel + [Double](repeating: 0, count: units)
-      for row in 0..<x.rows {
-        for u in 0..<units {
-          let (probability, y) = (p.values[row * units + u], targets.table.values[row * units + u])
-          residuals[row * units + u] = c * (probability - y)
-          gradient[features * units + u] += residuals[row * units + u]
-          if binary {
-            value -= c * (y == 1 ? log(max(probability, 1e-300)) : log(max(1 - probability, 1e-300)))
-          } else if y > 0 {
-            value -= c * y * log(max(probability, 1e-300))
-          }
+      let kernel = Array(parameters[0..<(features * units)])
+      var value = 0.5 * kernel.reduce(0) { $0 + $1 * $1 }
+      var gradient = kernel + [Double](repeating: 0, count: units)
+      let lock = NSLock()
+      DispatchQueue.concurrentPerform(iterations: blocks) { block in
+        let (start, end) = (x.rows * block / blocks, x.rows * (block + 1) / blocks)
+        let (blockValue, blockGradient) = x.values.withUnsafeBufferPointer { all in
+          logisticLoss(
+            all.baseAddress! + start * features, y, rows: start..<end, features: features, units: units,
+            binary: binary, parameters: parameters, c: c)
+        }
+        lock.withLock {
+          value += blockValue
+          for i in gradient.indices { gradient[i] += blockGradient[i] }
         }
       }
-      // ∂/∂W = Xᵀ·R + W.
-      let product = MatMul.product(x.values, residuals, m: features, k: x.rows, n: units, transposeA: true)
-      for i in product.indices { gradient[i] += product[i] }
       return (value, gradient)
     }
-    return head(LBFGS.minimize(objective, start: [Double](repeating: 0, count: (features + 1) * units)))
+    let preconditioner = LogisticPreconditioner(features: x, units: units, c: c)
+    let solution = LBFGS.minimize(
+      { z in
+        let (value, gradient) = objective(preconditioner.parameters(z))
+        return (value, preconditioner.gradient(gradient))
+      }, start: [Double](repeating: 0, count: (features + 1) * units))
+    return head(preconditioner.parameters(solution))
+  }
+
+  /// `C·Σ log-loss` over `rows` and its gradient (kernel then bias) without the penalty; `x` points
+  /// at the first of those rows.
+  private static func logisticLoss(
+    _ x: UnsafePointer<Double>, _ y: [Double], rows: Range<Int>, features: Int, units: Int, binary: Bool,
+    parameters: [Double], c: Double
+  ) -> (Double, [Double]) {
+    let kernel = Array(parameters[0..<(features * units)])
+    var value = 0.0
+    // R = C·(P − Y), written over the logits in place.
+    var residuals = MatMul.product(x, kernel, m: rows.count, k: features, n: units)
+    var gradient = [Double](repeating: 0, count: (features + 1) * units)
+    for (index, row) in rows.enumerated() {
+      let (offset, target) = (index * units, row * units)
+      if binary {
+        let probability = 1 / (1 + exp(-(residuals[offset] + parameters[features])))
+        value -= c * (y[target] == 1 ? log(max(probability, 1e-300)) : log(max(1 - probability, 1e-300)))
+        residuals[offset] = c * (probability - y[target])
+      } else {
+        var top = -Double.infinity
+        for u in 0..<units {
+          residuals[offset + u] += parameters[features * units + u]
+          top = max(top, residuals[offset + u])
+        }
+        var total = 0.0
+        for u in 0..<units {
+          residuals[offset + u] = exp(residuals[offset + u] - top)
+          total += residuals[offset + u]
+        }
+        for u in 0..<units {
+          let probability = residuals[offset + u] / total
+          if y[target + u] > 0 { value -= c * y[target + u] * log(max(probability, 1e-300)) }
+          residuals[offset + u] = c * (probability - y[target + u])
+        }
+      }
+      for u in 0..<units { gradient[features * units + u] += residuals[offset + u] }
+    }
+    // ∂/∂W = Xᵀ·R.
+    let product = MatMul.product(x, residuals, m: features, k: rows.count, n: units, transposeA: true)
+    for i in product.indices { gradient[i] += product[i] }
+    return (value, gradient)
   }
 
   private static func ridge(_ x: Table, _ y: Table, alpha: Double) -> Stacking {
@@ -100,57 +148,5 @@ public struct Stacking {
     }
     let bias = (0..<units).map { u in yMean[u] - (0..<features).reduce(0) { $0 + xMean[$1] * kernel[$1 * units + u] } }
     return Stacking(kernel: kernel, bias: bias, units: units, activation: "linear")
-  }
-}
-
-/// Limited-memory BFGS with a backtracking (Armijo) line search, for the stacking heads.
-enum LBFGS {
-  static func minimize(_ f: ([Double]) -> (Double, [Double]), start: [Double], memory: Int = 10) -> [Double] {
-    var x = start
-    var (value, gradient) = f(x)
-    var history: [(s: [Double], y: [Double], rho: Double)] = []
-    for _ in 0..<300 {
-      let norm = gradient.reduce(0) { max($0, abs($1)) }
-      if norm < 1e-8 * max(1, abs(value)) { break }
-      // Two-loop recursion for the direction −H·g.
-      var q = gradient
-      var alphas: [Double] = []
-      for (s, y, rho) in history.reversed() {
-        let a = rho * zip(s, q).reduce(0) { $0 + $1.0 * $1.1 }
-        alphas.append(a)
-        for i in q.indices { q[i] -= a * y[i] }
-      }
-      if let last = history.last {
-        let scale = zip(last.s, last.y).reduce(0) { $0 + $1.0 * $1.1 } / last.y.reduce(0) { $0 + $1 * $1 }
-        q = q.map { $0 * scale }
-      }
-      for ((s, y, rho), a) in zip(history, alphas.reversed()) {
-        let b = rho * zip(y, q).reduce(0) { $0 + $1.0 * $1.1 }
-        for i in q.indices { q[i] += s[i] * (a - b) }
-      }
-      let direction = q.map { -$0 }
-      let slope = zip(direction, gradient).reduce(0) { $0 + $1.0 * $1.1 }
-      guard slope < 0 else {
-        history.removeAll()
-        continue
-      }
-      var t = 1.0
-      var candidate = zip(x, direction).map { $0 + t * $1 }
-      var next = f(candidate)
-      while next.0 > value + 1e-4 * t * slope, t > 1e-20 {
-        t /= 2
-        candidate = zip(x, direction).map { $0 + t * $1 }
-        next = f(candidate)
-      }
-      let s = zip(candidate, x).map { $0 - $1 }, y = zip(next.1, gradient).map { $0 - $1 }
-      let sy = zip(s, y).reduce(0) { $0 + $1.0 * $1.1 }
-      if sy > 1e-20 {
-        history.append((s, y, 1 / sy))
-        if history.count > memory { history.removeFirst() }
-      }
-      if abs(next.0 - value) <= 1e-16 * max(1, abs(value)), t < 1e-10 { break }
-      (x, value, gradient) = (candidate, next.0, next.1)
-    }
-    return x
   }
 }

@@ -43,6 +43,13 @@ public enum MatMul {
   public static func product(
     _ a: [Double], _ b: [Double], m: Int, k: Int, n: Int, transposeA: Bool = false
   ) -> [Double] {
+    a.withUnsafeBufferPointer { product($0.baseAddress!, b, m: m, k: k, n: n, transposeA: transposeA) }
+  }
+
+  /// `product` on A given by its first element, for a block of rows of a larger matrix.
+  public static func product(
+    _ a: UnsafePointer<Double>, _ b: [Double], m: Int, k: Int, n: Int, transposeA: Bool = false
+  ) -> [Double] {
     var c = [Double](repeating: 0, count: m * n)
     guard m > 0, n > 0, k > 0 else { return c }
     singleThreaded
