@@ -159,6 +159,17 @@ def test_stacking_heads_match_scikit_learn_and_keras_loads_them(tmp_path, keras3
     np.testing.assert_allclose(ours, ridge.predict(values).reshape(ours.shape), atol=1e-4)
 
 
+def test_binary_stacking_head_matches_scikit_learn(tmp_path, tf_keras):
+    names = ["k2_digits_binary", "k2_digits_binary"]
+    features = np.concatenate([outputs(name, "digits_val_x") for name in names], axis=1)
+    path = str(tmp_path / "binary_stack.h5")
+    tune(names, "digits_val_x", "digits_val_high", "--method", "stack", "--C", "3", "-o", path)
+    reference = LogisticRegression(C=3, tol=1e-12, max_iter=100000).fit(features, np.load(data("digits_val_high")))
+    expected = reference.predict_proba(features)[:, 1:]
+    np.testing.assert_allclose(tf_keras.models.load_model(path).predict(np.load(data("digits_val_x")), verbose=0),
+                               expected, atol=1e-4)
+
+
 def test_tuned_weights_are_written_and_load_in_keras(tmp_path, keras3, tf_keras):
     path = str(tmp_path / "tuned.h5")
     result = tune(DIGITS, "digits_val_x", "digits_val_y", "-o", path)
