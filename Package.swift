@@ -31,7 +31,7 @@ let package = Package(
     .executableTarget(
       name: "ensemble",
       dependencies: [
-        "Keras", "Merge", "TensorIO", "JSON", "Learn",
+        "Keras", "Merge", "TensorIO", "JSON", "Learn", "HDF5",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -11,7 +11,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
   switch ProcessInfo.processInfo.environment["ENSEMBLE_FUZZ_TARGET"] ?? "config" {
   case "inputs":
     _ = try? NPY.read(bytes, file: "fuzz.npy")
-    _ = try? CSV.read(String(decoding: bytes, as: UTF8.self), featureShape: [2, 3], file: "fuzz.csv")
+    _ = try? DelimitedReader.read(String(decoding: bytes, as: UTF8.self), featureShape: [2, 3], file: "fuzz.csv")
   case "h5":
     _ = try? ModelFile.load(bytes: bytes, name: "fuzz.h5").build()
   default:

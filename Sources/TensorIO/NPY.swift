@@ -8,78 +8,96 @@ public enum NPY {
   /// The values as float32 (integers, e.g. token ids, convert exactly up to 2²⁴).
   public static func read(_ data: Data, file: String = "<npy>") throws -> Tensor {
     let bytes = [UInt8](data)
-    guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
-      throw TensorIOError(file: file, "not an .npy file (no \\x93NUMPY magic)")
-    }
-    let major = bytes[6]
-    guard (1...3).contains(major), major == 1 || bytes.count >= 12 else {
-      throw TensorIOError(file: file, "truncated header (format version \(major))")
-    }
-    let headerLength =
-      major == 1
-      ? Int(bytes[8]) | Int(bytes[9]) << 8
-      : Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
-    let headerStart = major == 1 ? 10 : 12
-    guard bytes.count >= headerStart + headerLength else { throw TensorIOError(file: file, "truncated header") }
-    let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
-    guard let descr = field(header, "descr")?.trimmingCharacters(in: CharacterSet(charactersIn: "'\" ")),
-      let shapeText = field(header, "shape")
-    else { throw TensorIOError(file: file, "header lacks descr or shape: \(header)") }
-    if field(header, "fortran_order")?.contains("True") == true {
-      throw TensorIOError(file: file, "Fortran-order arrays are not supported; save with np.ascontiguousarray")
-    }
-    let shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
-      .split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-    // Overflow-checked: a damaged header must be an error, not a trap or a huge allocation.
+    let header = try Header(bytes, file: file)
     var count = 1
-    for dim in shape {
+    for dim in header.shape {
+      // Overflow-checked: a damaged header must be an error, not a trap or a huge allocation.
       let (product, overflow) = count.multipliedReportingOverflow(by: dim)
-      guard dim >= 0, !overflow, product <= bytes.count else {
-        throw TensorIOError(file: file, "shape \(shape) does not fit in the file's \(bytes.count) bytes")
+      guard !overflow, product <= bytes.count else {
+        throw TensorIOError(file: file, "shape \(header.shape) does not fit in the file's \(bytes.count) bytes")
       }
       count = product
     }
-    let body = Array(bytes[(headerStart + headerLength)...])
-    if descr == "<f4" || descr == "=f4", body.count >= count * 4 {
-      // The common case, little-endian float32: one copy.
-      let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-        body.withUnsafeBytes { raw in _ = memcpy(buffer.baseAddress!, raw.baseAddress!, count * 4) }
-        initialized = count
-      }
-      return Tensor(shape: shape, data: values)
-    }
-    guard let element = Element(descr) else {
-      throw TensorIOError(file: file, "dtype '\(descr)' is not supported (use float32, float64 or an integer type)")
-    }
-    guard body.count >= count * element.size else {
+    let body = bytes.count - header.length
+    guard body >= count * header.element.size else {
       throw TensorIOError(
-        file: file, "holds \(body.count) bytes, shape \(shape) of \(descr) needs \(count * element.size)")
+        file: file,
+        "holds \(body) bytes, shape \(header.shape) of \(header.descr) needs \(count * header.element.size)")
     }
-    let values = (0..<count).map { element.value(body, $0 * element.size) }
-    return Tensor(shape: shape, data: values)
+    let values = bytes.withUnsafeBytes {
+      header.element.floats(UnsafeRawBufferPointer(rebasing: $0[header.length...]), count)
+    }
+    return Tensor(shape: header.shape, data: values)
+  }
+
+  /// An `.npy` header: the element type, the shape, and its length in bytes (where the values
+  /// start).
+  public struct Header {
+    public let descr: String
+    public let shape: [Int]
+    public let length: Int
+    let element: Element
+
+    /// The bytes needed to know the header's length.
+    public static let prefix = 12
+
+    /// The header's total length from the first `prefix` bytes (or fewer, for a short file).
+    public static func length(_ bytes: [UInt8], file: String) throws -> Int {
+      guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else {
+        throw TensorIOError(file: file, "not an .npy file (no \\x93NUMPY magic)")
+      }
+      let major = bytes[6]
+      guard (1...3).contains(major), major == 1 || bytes.count >= 12 else {
+        throw TensorIOError(file: file, "truncated header (format version \(major))")
+      }
+      return major == 1
+        ? 10 + (Int(bytes[8]) | Int(bytes[9]) << 8)
+        : 12 + (Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24)
+    }
+
+    /// Parses the header at the start of `bytes`, which hold at least all of it.
+    public init(_ bytes: [UInt8], file: String) throws {
+      length = try Self.length(bytes, file: file)
+      guard bytes.count >= length else { throw TensorIOError(file: file, "truncated header") }
+      let start = bytes[6] == 1 ? 10 : 12
+      let text = String(decoding: bytes[start..<length], as: UTF8.self)
+      guard let descr = NPY.field(text, "descr")?.trimmingCharacters(in: CharacterSet(charactersIn: "'\" ")),
+        let shapeText = NPY.field(text, "shape")
+      else { throw TensorIOError(file: file, "header lacks descr or shape: \(text)") }
+      if NPY.field(text, "fortran_order")?.contains("True") == true {
+        throw TensorIOError(file: file, "Fortran-order arrays are not supported; save with np.ascontiguousarray")
+      }
+      shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
+        .split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+      guard shape.allSatisfy({ $0 >= 0 }) else { throw TensorIOError(file: file, "negative shape \(shape)") }
+      guard let element = Element(descr) else {
+        throw TensorIOError(file: file, "dtype '\(descr)' is not supported (use float32, float64 or an integer type)")
+      }
+      self.descr = descr
+      self.element = element
+    }
   }
 
   /// Little-endian float32 `.npy` bytes.
   public static func write(_ tensor: Tensor) -> Data {
-    let shapeText =
-      tensor.shape.count == 1
-      ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
-    var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
-    while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-    header += "\n"
-    var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
-    data.append(contentsOf: [UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
-    data.append(contentsOf: Array(header.utf8))
-    tensor.data.withUnsafeBufferPointer {
-      data.append(
-        UnsafeBufferPointer(
-          start: UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: UInt8.self), count: $0.count * 4))
-    }
+    var data = Data(header(shape: tensor.shape, integers: false))
+    tensor.data.withUnsafeBytes { data.append(contentsOf: $0) }
     return data
   }
 
+  /// A version 1.0 header for little-endian float32 (or int64) values of `shape`, padded with
+  /// spaces to a multiple of 64 bytes and to at least `minimumLength`.
+  public static func header(shape: [Int], integers: Bool, minimumLength: Int = 0) -> [UInt8] {
+    let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+    var text = "{'descr': '\(integers ? "<i8" : "<f4")', 'fortran_order': False, 'shape': \(shapeText), }"
+    while (10 + text.utf8.count + 1) % 64 != 0 || 10 + text.utf8.count + 1 < minimumLength { text += " " }
+    text += "\n"
+    let length = text.utf8.count
+    return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(text.utf8)
+  }
+
   /// The text after `'key':` up to the next top-level comma.
-  private static func field(_ header: String, _ key: String) -> String? {
+  static func field(_ header: String, _ key: String) -> String? {
     guard let range = header.range(of: "'\(key)':") else { return nil }
     var depth = 0
     var value = ""
@@ -93,15 +111,29 @@ public enum NPY {
   }
 
   /// One element type: its size and how to read it as a Float.
-  private struct Element {
+  struct Element {
     let size: Int
-    let value: ([UInt8], Int) -> Float
+    let nativeFloat: Bool
+    let value: (UnsafeRawBufferPointer, Int) -> Float
+
+    /// `count` values from `bytes`, as Float; little-endian float32 is one copy.
+    func floats(_ bytes: UnsafeRawBufferPointer, _ count: Int) -> [Float] {
+      [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        if nativeFloat {
+          _ = memcpy(buffer.baseAddress!, bytes.baseAddress!, count * 4)
+        } else {
+          for index in 0..<count { buffer[index] = value(bytes, index * size) }
+        }
+        initialized = count
+      }
+    }
 
     init?(_ descr: String) {
       let order = descr.first ?? "|"
       let code = descr.dropFirst()
       let big = order == ">"
-      func raw(_ bytes: [UInt8], _ offset: Int, _ size: Int) -> UInt64 {
+      nativeFloat = code == "f4" && !big
+      func raw(_ bytes: UnsafeRawBufferPointer, _ offset: Int, _ size: Int) -> UInt64 {
         var value: UInt64 = 0
         for index in 0..<size {
           let byte = UInt64(bytes[offset + (big ? index : size - 1 - index)])

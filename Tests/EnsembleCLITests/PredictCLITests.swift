@@ -11,7 +11,7 @@ final class PredictCLITests: XCTestCase {
     let result = try runEnsemble(["predict", Fixtures.path(record.model), "--input", Fixtures.path(record.inputs[0])])
     XCTAssertEqual(result.status, 0, result.stderr)
     XCTAssertEqual(result.stderr, "")
-    let tensor = try CSV.read(result.output, featureShape: [3])
+    let tensor = try DelimitedReader.read(result.output, featureShape: [3])
     assertClose(tensor, try Fixtures.npy(record.outputs[0]), "csv stdout")
   }
 
@@ -61,7 +61,8 @@ final class PredictCLITests: XCTestCase {
     let model = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(record.model)))
     let result = try runEnsemble(["predict", "-", "--input", Fixtures.path(record.inputs[0])], stdin: model)
     XCTAssertEqual(result.status, 0, result.stderr)
-    assertClose(try CSV.read(result.output, featureShape: [2]), try Fixtures.npy(record.outputs[0]), "stdin model")
+    assertClose(
+      try DelimitedReader.read(result.output, featureShape: [2]), try Fixtures.npy(record.outputs[0]), "stdin model")
   }
 
   func testBadInputsGetOneLineErrors() throws {

@@ -53,55 +53,111 @@ enum OutputTarget {
     }
   }
 
-  /// Writes `data` to the target.
+  /// Writes `data` to the target, whole.
   func write(_ data: Data) throws {
+    let channel = try open()
+    try channel.write(data)
+    try channel.commit()
+  }
+
+  /// Opens the target for writing in pieces; a regular file is a temporary file until
+  /// `commit`, and removed if the channel is dropped without it.
+  func open() throws -> OutputChannel {
     switch self {
     case .standardOutput:
-      try StandardStream.output.write(data)
+      return OutputChannel(stream: .output, temporary: nil, path: nil)
     case .stream(let path):
-      let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+      let descriptor = Glibc.open(path, O_WRONLY | O_CLOEXEC)
       guard descriptor >= 0 else { throw OutputTarget.failure("cannot open \(path)", status: .cannotCreate) }
-      defer { close(descriptor) }
-      try StandardStream(descriptor: descriptor, name: path).write(data)
+      return OutputChannel(stream: StandardStream(descriptor: descriptor, name: path), temporary: nil, path: path)
     case .file(let path):
-      try OutputTarget.replace(path, with: data)
+      let url = URL(fileURLWithPath: path)
+      let temporary = url.deletingLastPathComponent()
+        .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+      var existing = stat()
+      let mode = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o666
+      let slot = Cleanup.remember(temporary)
+      let descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+      guard descriptor >= 0 else {
+        Cleanup.forget(slot)
+        throw OutputTarget.failure("cannot create \(temporary)", status: .cannotCreate)
+      }
+      return OutputChannel(
+        stream: StandardStream(descriptor: descriptor, name: path), temporary: (temporary, slot), path: path)
     }
   }
 
-  /// The temporary-file-and-rename write of a regular file.
-  private static func replace(_ path: String, with data: Data) throws {
-    let url = URL(fileURLWithPath: path)
-    let folder = url.deletingLastPathComponent().path
-    let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-    var existing = stat()
-    let mode = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o666
-    let slot = Cleanup.remember(temporary)
+  static func failure(_ what: String, status: ExitStatus) -> CLIError {
+    CLIError("\(what): \(String(cString: strerror(errno)))", status: status)
+  }
+}
+
+/// An output being written: standard output, a stream, or a regular file's temporary file that
+/// `commit` syncs and renames into place (the folder synced too), so a reader never sees half a
+/// file and a failure or a signal leaves nothing behind.
+final class OutputChannel {
+  private let stream: StandardStream
+  private var temporary: (path: String, slot: Int?)?
+  private let path: String?
+  private var committed = false
+
+  init(stream: StandardStream, temporary: (path: String, slot: Int?)?, path: String?) {
+    self.stream = stream
+    self.temporary = temporary
+    self.path = path
+  }
+
+  /// Whether bytes already written can be written over (`pwrite`): a regular file's.
+  var isSeekable: Bool { temporary != nil }
+
+  func write(_ data: Data) throws { try stream.write(data) }
+
+  func write(_ bytes: [UInt8]) throws {
+    guard !bytes.isEmpty else { return }
+    try stream.write(Data(bytes))
+  }
+
+  /// Writes `bytes` over the first bytes of a regular file's output.
+  func overwriteStart(_ bytes: [UInt8]) throws {
+    let written = bytes.withUnsafeBytes { pwrite(stream.descriptor, $0.baseAddress, $0.count, 0) }
+    guard written == bytes.count else { throw OutputTarget.failure("cannot write \(path ?? "")", status: .ioError) }
+  }
+
+  /// Finishes the output: a regular file is synced and renamed into place.
+  func commit() throws {
+    committed = true
+    guard let (temporary, slot) = temporary else {
+      if path != nil { close(stream.descriptor) }
+      return
+    }
+    self.temporary = nil
     defer { Cleanup.forget(slot) }
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-    guard descriptor >= 0 else { throw failure("cannot create \(temporary)", status: .cannotCreate) }
-    do {
-      try StandardStream(descriptor: descriptor, name: path).write(data)
-      guard fsync(descriptor) == 0 else { throw failure("cannot write \(path)", status: .ioError) }
-    } catch {
-      close(descriptor)
+    guard fsync(stream.descriptor) == 0 else {
+      close(stream.descriptor)
+      unlink(temporary)
+      throw OutputTarget.failure("cannot write \(path!)", status: .ioError)
+    }
+    close(stream.descriptor)
+    guard rename(temporary, path!) == 0 else {
+      let error = OutputTarget.failure("cannot rename into \(path!)", status: .ioError)
       unlink(temporary)
       throw error
     }
-    close(descriptor)
-    guard rename(temporary, path) == 0 else {
-      let error = failure("cannot rename into \(path)", status: .ioError)
-      unlink(temporary)
-      throw error
-    }
-    let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    let folder = URL(fileURLWithPath: path!).deletingLastPathComponent().path
+    let folderDescriptor = Glibc.open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if folderDescriptor >= 0 {
       fsync(folderDescriptor)
       close(folderDescriptor)
     }
   }
 
-  private static func failure(_ what: String, status: ExitStatus) -> CLIError {
-    CLIError("\(what): \(String(cString: strerror(errno)))", status: status)
+  deinit {
+    if let (temporary, slot) = temporary {
+      close(stream.descriptor)
+      unlink(temporary)
+      Cleanup.forget(slot)
+    } else if path != nil, !committed {
+      close(stream.descriptor)
+    }
   }
 }

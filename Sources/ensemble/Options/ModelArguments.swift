@@ -78,7 +78,7 @@ struct ModelArguments: ParsableArguments {
     if let given = try mode.combination(models: models.count) { return given }
     guard models.count > 1 else { return nil }
     guard let defaultMode else { throw ValidationError(MergeModeOptions.missing) }
-    note("note: \(models.count) models and no merge mode; using \(MergeModeOptions.spelling(defaultMode))")
+    info("note: \(models.count) models and no merge mode; using \(MergeModeOptions.spelling(defaultMode))")
     return .outputs(defaultMode)
   }
 

@@ -11,5 +11,8 @@ struct PhaseClock {
     last = now
   }
 
+  /// The seconds of every phase so far.
+  var total: Double { phases.reduce(0) { $0 + $1.1 } }
+
   var report: String { phases.map { String(format: "%@ %.3f s", $0.0, $0.1) }.joined(separator: ", ") }
 }
