@@ -53,10 +53,11 @@ public final class ByteReader {
     return got
   }
 
-  /// The first `count` bytes (fewer when the data is shorter), left to be read again: how a
-  /// stream's format is told from its first bytes.
+  /// The first `count` bytes (fewer when the data is shorter, or when a line end came first
+  /// and no more is there yet), left to be read again: how a stream's format is told from its
+  /// first bytes.
   public func peek(_ count: Int) throws -> [UInt8] {
-    while peeked.count < count {
+    while peeked.count < count, !peeked.contains(10) || hasDataWaiting {
       var more = [UInt8](repeating: 0, count: count - peeked.count)
       let got = try more.withUnsafeMutableBytes { try system($0.baseAddress!, $0.count) }
       if got == 0 { break }

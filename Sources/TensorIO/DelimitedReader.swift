@@ -59,10 +59,10 @@ public final class DelimitedReader: RowSource {
     while (parsed.count - parsedCursor) / width < rows, !(ended && pending.isEmpty) {
       var lastLineEnd = pending.lastIndex(of: 10)
       while !ended, pending.count < 1 << 20 || lastLineEnd == nil {
+        if lastLineEnd != nil, reader.size == nil, !reader.hasDataWaiting { break }
         let before = pending.count
         if try reader.read(into: &pending, count: 1 << 16) == 0 { ended = true }
         lastLineEnd = pending[before...].lastIndex(of: 10) ?? lastLineEnd
-        if lastLineEnd != nil, reader.size == nil, !reader.hasDataWaiting { break }
       }
       let end = ended ? pending.count : (lastLineEnd.map { $0 + 1 } ?? 0)
       guard end > 0 else { continue }
@@ -84,8 +84,15 @@ public final class DelimitedReader: RowSource {
   /// Reads enough to see the first two lines, then fixes the delimiter, the header and the width.
   private func start() throws {
     started = true
-    while pending.lazy.filter({ $0 == 10 }).prefix(2).count < 2, !ended {
+    // The second line is needed only when the first could be pandas' column names.
+    func linesRead() -> Int { pending.lazy.filter { $0 == 10 }.prefix(2).count }
+    while linesRead() < 1, !ended {
       if try reader.read(into: &pending, count: 1 << 16) == 0 { ended = true }
+    }
+    if let first = firstLines(1).first, first.bytes.first == UInt8(ascii: "0") {
+      while linesRead() < 2, !ended {
+        if try reader.read(into: &pending, count: 1 << 16) == 0 { ended = true }
+      }
     }
     if pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
     let lines = firstLines(2)

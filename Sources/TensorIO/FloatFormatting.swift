@@ -3,7 +3,7 @@ import Foundation
 /// Float32 to text, fast enough for hundreds of MB/s: the shortest digits that read back as
 /// the same Float (Ryu, Adams 2018: the interval of decimals that round to the value, scaled by
 /// exact 5ᵏ multipliers), spelled as Swift's `Float.description` spells them (`0.1`, `1.0`,
-/// `1e-05`, `1.5e+16`), or with `precision` significant digits (`%.*g`).
+/// `1e-05`, `1.6777218e+07`), or with `precision` significant digits (`%.*g`).
 public enum FloatFormatting {
   /// The most bytes `write` takes: `%.17g` of a float, with sign and exponent.
   public static let maximumLength = 32
@@ -50,13 +50,15 @@ public enum FloatFormatting {
       return cursor - out
     }
     let (digits, exponent) = shortest(mantissa: mantissaBits, exponent: exponentBits)
-    return cursor - out + spell(digits, exponent, to: cursor)
+    return cursor - out + spell(digits, exponent, large: value.magnitude > 16_777_216, to: cursor)
   }
 
-  /// `value = digits × 10^exponent` as Swift spells it: positional when the decimal exponent of
-  /// the first digit is in −4..<16, else `d.ddde±XX`; returns the bytes written.
+  /// `value = digits × 10^exponent` as Swift spells a Float: positional from 10⁻⁴ up to 2²⁴
+  /// (`large` beyond), else `d.ddde±XX`; returns the bytes written.
   @inline(__always)
-  private static func spell(_ digits: UInt32, _ exponent: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+  private static func spell(_ digits: UInt32, _ exponent: Int, large: Bool, to out: UnsafeMutablePointer<UInt8>)
+    -> Int
+  {
     let zero = UInt8(ascii: "0")
     let count = digitCount(digits)
     let scientific = exponent + count - 1
@@ -89,7 +91,7 @@ public enum FloatFormatting {
       at[pointAfter] = UInt8(ascii: ".")
       return count + 1
     }
-    if scientific >= 16 || scientific < -4 {
+    if large || scientific < -4 {
       cursor += digitsWithPoint(cursor, pointAfter: 1)
       cursor.pointee = UInt8(ascii: "e")
       cursor[1] = scientific < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")

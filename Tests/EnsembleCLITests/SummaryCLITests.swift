@@ -75,8 +75,8 @@ final class SummaryCLITests: XCTestCase {
       SUBCOMMANDS:
         merge                   Merge two or more models into one Keras .h5 file that
                                 Keras loads as it is.
-        predict                 Run a model, or an ensemble of models, on .npy or
-                                .csv inputs and write the predictions.
+        predict                 Run a model, or an ensemble of models, on data and
+                                write the predictions.
         summary                 Print a model's layers, output shapes, parameters and
                                 FLOPs, as Keras's model.summary(), or draw it.
         verify                  Check a model file: weight shapes against the config,

@@ -62,6 +62,13 @@ final class TensorIOTests: XCTestCase {
       let parsed = text.withUnsafeBufferPointer { FloatParsing.parse($0) }
       XCTAssertEqual(parsed?.bitPattern, Float(spelled)?.bitPattern, spelled)
     }
+    // Decimals of every length, as other tools write them, read as strtof (Swift's Float(_:)) reads them.
+    for index in 0..<200_000 {
+      let value = Double.random(in: -1...1, using: &generator) * pow(10, Double(index % 40 - 20))
+      let spelling = String(format: ["%.17g", "%.9g", "%.6g", "%.3f", "%.12e"][index % 5], value)
+      let parsed = Array(spelling.utf8).withUnsafeBufferPointer { FloatParsing.parse($0) }
+      XCTAssertEqual(parsed?.bitPattern, Float(spelling)?.bitPattern, spelling)
+    }
     for spelling in ["0.1", "3.4028235e38", "1e-45", "1.17549435e-38", "-0", "16777217", "0.30000001192092896"] {
       let parsed = Array(spelling.utf8).withUnsafeBufferPointer { FloatParsing.parse($0) }
       XCTAssertEqual(parsed?.bitPattern, Float(spelling)?.bitPattern, spelling)
