@@ -4,10 +4,11 @@ SWIFT ?= swift
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 RELEASE_BIN := .build/release/ensemble
-APT_PACKAGES := libhdf5-dev libopenblas-dev pkg-config graphviz
+# parallel and Java (for pyspark) run the tests of ensemble as a streaming filter at scale.
+APT_PACKAGES := libhdf5-dev libopenblas-dev pkg-config graphviz parallel openjdk-17-jre-headless
 SOURCES := $(shell find Sources -name '*.swift')
 
-.PHONY: all deps venv build release test demo fixtures picture lint format loc bench fuzz sanitize clean
+.PHONY: all deps venv build release install test demo fixtures picture lint format loc bench fuzz sanitize clean
 
 all: build
 
@@ -32,6 +33,20 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release
+
+## install: the binary, its man page and shell completions (bash, zsh, fish) under PREFIX.
+PREFIX ?= /usr/local
+MANUAL := .build/plugins/GenerateManual/outputs/ensemble/ensemble.1
+install: release
+	$(SWIFT) package plugin generate-manual >/dev/null
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/ensemble
+	install -m 644 $(MANUAL) $(DESTDIR)$(PREFIX)/share/man/man1/ensemble.1
+	$(RELEASE_BIN) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ensemble
+	$(RELEASE_BIN) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ensemble
+	$(RELEASE_BIN) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ensemble.fish
 
 ## test: the Swift suite (no Python needed), then real Keras loading the files we write, and
 ## every fixture through the release binary too (the one users run).
@@ -77,6 +92,7 @@ bench: release venv
 	$(PYTHON) -m pip install -q --disable-pip-version-check -r bench/requirements.txt
 	$(PYTHON) bench/run.py
 	$(PYTHON) bench/tune.py
+	$(PYTHON) bench/text.py
 
 ## fuzz: libFuzzer with AddressSanitizer over the model and input readers, seeded from the
 ## fixtures, FUZZ_SECONDS per target (default 60); findings in .build-fuzz/findings.

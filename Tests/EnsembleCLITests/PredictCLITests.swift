@@ -40,7 +40,7 @@ final class PredictCLITests: XCTestCase {
     XCTAssertEqual(Set(object.keys), ["add", "sub", "mul", "avg", "max", "min", "cat", "add3"])
     let npy = try runEnsemble(["predict", Fixtures.path(record.model)] + inputs + ["--format", "npy"])
     XCTAssertEqual(npy.status, 64)
-    XCTAssertTrue(npy.stderr.contains("has 8 outputs"), npy.stderr)
+    XCTAssertTrue(npy.stderr.contains("has 8 arrays"), npy.stderr)
   }
 
   func testCSVInputWithHeader() throws {
