@@ -52,7 +52,8 @@ final class InputRows {
       sources.append(
         Opened(
           source: try Self.open(
-            path, format: format, header: header, shape: shape, width: widths?.reduce(0, +), names: names),
+            path, format: format, header: header, shape: anyShape ? nil : shape, width: widths?.reduce(0, +),
+            names: names),
           name: path == "-" ? "standard input" : path))
     }
     for (opened, shape) in zip(sources, shapes) where !together {

@@ -39,7 +39,9 @@ struct LabelledData: ParsableArguments {
     let outputs = graph.outputs
     graph.outputs = outputs + memberValues
     defer { graph.outputs = outputs }
-    let results = try Executor(graph).predict(tensors, progress: Progress(label: "predict").update)
+    let progress = Progress(label: "predict")
+    let results = try Executor(graph).predict(tensors, progress: progress.update)
+    progress.finish()
     for (index, result) in results.enumerated() where result.shape.count != 2 {
       let which = index == 0 ? "the model" : built.model.memberOutputs[index - 1].layer
       throw CLIError(
