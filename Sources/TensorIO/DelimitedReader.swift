@@ -54,14 +54,14 @@ public final class DelimitedReader: RowSource {
   public func next(rows: Int) throws -> [Tensor]? {
     if !started { try start() }
     let width = max(self.width ?? 0, 1)
-    // Parse a megabyte of text at a time (both cores busy, few handovers); a stream that has
+    // Parse four megabytes of text at a time (both cores busy, few handovers); a stream that has
     // nothing more right now hands on the rows it has.
     while (parsed.count - parsedCursor) / width < rows, !(ended && pending.isEmpty) {
       var lastLineEnd = pending.lastIndex(of: 10)
-      while !ended, pending.count < 1 << 20 || lastLineEnd == nil {
+      while !ended, pending.count < 1 << 22 || lastLineEnd == nil {
         if lastLineEnd != nil, reader.size == nil, !reader.hasDataWaiting { break }
         let before = pending.count
-        if try reader.read(into: &pending, count: 1 << 16) == 0 { ended = true }
+        if try reader.read(into: &pending, count: 1 << 20) == 0 { ended = true }
         lastLineEnd = pending[before...].lastIndex(of: 10) ?? lastLineEnd
       }
       let end = ended ? pending.count : (lastLineEnd.map { $0 + 1 } ?? 0)
@@ -81,25 +81,23 @@ public final class DelimitedReader: RowSource {
     return [Tensor(shape: [take, width], data: Array(parsed[parsedCursor..<(parsedCursor + take * width)]))]
   }
 
-  /// Reads enough to see the first two lines, then fixes the delimiter, the header and the width.
+  /// Reads the first line (and the second, when the first could be pandas' column names), then
+  /// fixes the delimiter, the header and the width.
   private func start() throws {
     started = true
-    // The second line is needed only when the first could be pandas' column names.
-    func linesRead() -> Int { pending.lazy.filter { $0 == 10 }.prefix(2).count }
-    while linesRead() < 1, !ended {
-      if try reader.read(into: &pending, count: 1 << 16) == 0 { ended = true }
-    }
-    if let first = firstLines(1).first, first.bytes.first == UInt8(ascii: "0") {
-      while linesRead() < 2, !ended {
+    func read(lines: Int) throws {
+      while firstLines(lines).count < lines, !ended {
         if try reader.read(into: &pending, count: 1 << 16) == 0 { ended = true }
       }
     }
+    try read(lines: 1)
     if pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
-    let lines = firstLines(2)
-    guard let first = lines.first else { return }
+    guard let first = firstLines(1).first else { return }
     if delimiter == nil {
       delimiter = [UInt8(ascii: "\t"), UInt8(ascii: ";"), UInt8(ascii: ",")].first { first.bytes.contains($0) }
     }
+    if headerChoice == .automatic, Self.arePandasNames(fields(first.bytes)) { try read(lines: 2) }
+    let lines = firstLines(2)
     let firstFields = fields(first.bytes)
     let isHeader: Bool
     switch headerChoice {
@@ -107,9 +105,7 @@ public final class DelimitedReader: RowSource {
     case .absent: isHeader = false
     case .automatic:
       let numbers = firstFields.map(Self.number)
-      let pandasNames = firstFields.enumerated().allSatisfy {
-        String(decoding: $0.element, as: UTF8.self) == "\($0.offset)"
-      }
+      let pandasNames = Self.arePandasNames(firstFields)
       let nextHasFraction =
         lines.count > 1 && fields(lines[1].bytes).contains { Self.number($0).map { $0 != $0.rounded() } ?? false }
       isHeader = numbers.allSatisfy { $0 == nil } || (pandasNames && nextHasFraction)
@@ -124,7 +120,12 @@ public final class DelimitedReader: RowSource {
     }
   }
 
-  /// The first non-blank lines of `pending`: their bytes (without the line end), their line
+  /// Whether fields read `0,1,…,n−1`, the names pandas gives unnamed columns.
+  private static func arePandasNames(_ fields: [[UInt8]]) -> Bool {
+    fields.enumerated().allSatisfy { String(decoding: $0.element, as: UTF8.self) == "\($0.offset)" }
+  }
+
+  /// The first complete non-blank lines of `pending`: their bytes (without the line end), their line
   /// numbers and the offset just past each.
   private func firstLines(_ count: Int) -> [(bytes: [UInt8], line: Int, end: Int)] {
     var found: [(bytes: [UInt8], line: Int, end: Int)] = []
@@ -132,6 +133,8 @@ public final class DelimitedReader: RowSource {
     var line = 0
     while start < pending.count, found.count < count {
       let newline = pending[start...].firstIndex(of: 10)
+      // A line still arriving is not one yet.
+      if newline == nil, !ended { break }
       let stop = newline ?? pending.count
       line += 1
       var bytes = Array(pending[start..<stop])

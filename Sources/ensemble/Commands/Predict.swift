@@ -130,7 +130,12 @@ struct Predict: ParsableCommand {
     defer { graph.outputs = original }
     let executor = Executor(graph)
     let batch = batchSize ?? executor.automaticBatchSize
-    let window = batch * ProcessInfo.processInfo.activeProcessorCount * 4
+    // Rows read, computed and written at a time: four batches per core, and for small samples
+    // up to a million values in and out, so cheap models are not paced by thread handovers.
+    let values = (graph.inputs + graph.outputs).reduce(0) {
+      $0 + (graph.shape($1).features.reduce(1) { $0 * ($1 ?? 1) })
+    }
+    let window = max(batch * ProcessInfo.processInfo.activeProcessorCount * 4, min(1 << 16, (1 << 20) / max(values, 1)))
     let channel = try destination.open()
     var writer = chosen.writer(
       totalRows: rows.totalRows, patchable: channel.isSeekable, precision: precision, header: false)
