@@ -70,6 +70,7 @@ def main():
             "ensemble, 1 core": best(lambda: run(["predict", identity, "--input", big_csv, "--format", "npy",
                                                    "-o", "/dev/null"], cores="0")),
             "pandas read_csv (C engine)": best(lambda: pd.read_csv(big_csv, header=None, dtype="float32")),
+            "pandas read_csv (defaults)": best(lambda: pd.read_csv(big_csv)),
             "pyarrow csv.read_csv": best(lambda: pacsv.read_csv(
                 big_csv, read_options=pacsv.ReadOptions(autogenerate_column_names=True))),
             "numpy loadtxt": best(lambda: np.loadtxt(big_csv, delimiter=",", dtype="float32"), runs=1),

@@ -31,7 +31,24 @@ public final class ByteReader {
     peeked = bytes
   }
 
-  deinit { if owned { close(descriptor) } }
+  deinit {
+    if let mapping { munmap(UnsafeMutableRawPointer(mutating: mapping.baseAddress), mapping.count) }
+    if owned { close(descriptor) }
+  }
+
+  private var mapping: UnsafeRawBufferPointer?
+
+  /// The whole of a regular file, memory-mapped (read-only), so a reader can parse it where
+  /// it lies; nil for a stream, bytes in memory or an empty file.
+  public func mapped() -> UnsafeRawBufferPointer? {
+    if let mapping { return mapping }
+    guard descriptor >= 0, let size, size > 0,
+      let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED
+    else { return nil }
+    madvise(address, size, MADV_SEQUENTIAL)
+    mapping = UnsafeRawBufferPointer(start: address, count: size)
+    return mapping
+  }
 
   /// Whether a read would return at once (data waiting, or the end), for a stream: a reader
   /// then hands on the rows it has instead of waiting for a whole batch.

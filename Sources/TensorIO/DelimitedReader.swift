@@ -21,6 +21,10 @@ public final class DelimitedReader: RowSource {
   /// Lines consumed so far, so the next line is `consumedLines + 1`.
   private var consumedLines = 0
   private var ended = false
+  /// Where the unread text of a memory-mapped file starts (after the header).
+  private var mappedCursor = 0
+  /// The bytes a byte order mark and a header took at the start.
+  private var skippedBytes = 0
   /// Values parsed but not handed out yet, from `parsedCursor` on.
   private var parsed: [Float] = []
   private var parsedCursor = 0
@@ -54,6 +58,7 @@ public final class DelimitedReader: RowSource {
   public func next(rows: Int) throws -> [Tensor]? {
     if !started { try start() }
     let width = max(self.width ?? 0, 1)
+    if let map = reader.mapped() { return try next(rows: rows, width: width, in: map) }
     // Parse four megabytes of text at a time (both cores busy, few handovers); a stream that has
     // nothing more right now hands on the rows it has.
     while (parsed.count - parsedCursor) / width < rows, !(ended && pending.isEmpty) {
@@ -66,7 +71,9 @@ public final class DelimitedReader: RowSource {
       }
       let end = ended ? pending.count : (lastLineEnd.map { $0 + 1 } ?? 0)
       guard end > 0 else { continue }
-      let values = try parseInParallel(end)
+      let values = try pending.withUnsafeBufferPointer {
+        try parseInParallel(UnsafeBufferPointer(rebasing: $0[0..<end]))
+      }
       pending.removeFirst(end)
       if parsedCursor > 0 {
         parsed.removeFirst(parsedCursor)
@@ -81,6 +88,26 @@ public final class DelimitedReader: RowSource {
     return [Tensor(shape: [take, width], data: Array(parsed[parsedCursor..<(parsedCursor + take * width)]))]
   }
 
+  /// The next `rows` lines of a memory-mapped file, parsed where they lie.
+  private func next(rows: Int, width: Int, in map: UnsafeRawBufferPointer) throws -> [Tensor]? {
+    let text = map.bindMemory(to: UInt8.self)
+    guard mappedCursor < text.count else { return nil }
+    var end = mappedCursor
+    var lines = 0
+    while lines < rows, end < text.count {
+      guard let found = memchr(text.baseAddress! + end, 10, text.count - end) else {
+        end = text.count
+        break
+      }
+      end = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - text.baseAddress! + 1
+      lines += 1
+    }
+    let values = try parseInParallel(UnsafeBufferPointer(rebasing: text[mappedCursor..<end]))
+    mappedCursor = end
+    guard values.count >= width else { return try next(rows: rows, width: width, in: map) }
+    return [Tensor(shape: [values.count / width, width], data: values)]
+  }
+
   /// Reads the first line (and the second, when the first could be pandas' column names), then
   /// fixes the delimiter, the header and the width.
   private func start() throws {
@@ -91,7 +118,17 @@ public final class DelimitedReader: RowSource {
       }
     }
     try read(lines: 1)
-    if pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
+    if pending.starts(with: [0xEF, 0xBB, 0xBF]) {
+      pending.removeFirst(3)
+      skippedBytes = 3
+    }
+    defer {
+      // A mapped file is parsed where it lies, from just after what was skipped.
+      if reader.mapped() != nil {
+        mappedCursor = skippedBytes
+        pending = []
+      }
+    }
     guard let first = firstLines(1).first else { return }
     if delimiter == nil {
       delimiter = [UInt8(ascii: "\t"), UInt8(ascii: ";"), UInt8(ascii: ",")].first { first.bytes.contains($0) }
@@ -113,6 +150,7 @@ public final class DelimitedReader: RowSource {
     if isHeader {
       droppedHeader = String(decoding: first.bytes, as: UTF8.self)
       pending.removeFirst(first.end)
+      skippedBytes += first.end
       consumedLines = first.line
     }
     if width == nil, let data = isHeader ? lines.dropFirst().first : first {
@@ -191,27 +229,43 @@ public final class DelimitedReader: RowSource {
     }
   }
 
-  /// Parses `pending[0..<end]` (whole lines), split at line ends into one part per core.
-  private func parseInParallel(_ end: Int) throws -> [Float] {
+  /// Parses whole lines, split at line ends into one part per core, each part's values stored
+  /// straight into its place in the one array returned.
+  private func parseInParallel(_ text: UnsafeBufferPointer<UInt8>) throws -> [Float] {
+    let end = text.count
     var cuts = [0]
     let parts = end < 1 << 16 ? 1 : workers
     for part in 1..<max(parts, 1) {
       var cut = end * part / parts
-      while cut < end, pending[cut - 1] != 10 { cut += 1 }
+      while cut < end, text[cut - 1] != 10 { cut += 1 }
       if cut > cuts.last! && cut < end { cuts.append(cut) }
     }
     cuts.append(end)
-    var results = [Part](repeating: Part(values: [], lines: 0, problem: nil), count: cuts.count - 1)
+    let pieces = (0..<(cuts.count - 1)).map { UnsafeBufferPointer(rebasing: text[cuts[$0]..<cuts[$0 + 1]]) }
+    // Each part's lines bound its rows (blank lines give none), so parts never overlap.
+    let width = self.width ?? 0
+    var starts = [0]
+    for piece in pieces.dropLast() { starts.append(starts.last! + (Self.lineEnds(piece) + 1) * width) }
+    let capacity = starts.last! + (Self.lineEnds(pieces.last!) + 1) * width
+    var results = [Part](repeating: Part(count: 0, lines: 0, problem: nil), count: pieces.count)
     let lock = NSLock()
-    pending.withUnsafeBufferPointer { all in
-      DispatchQueue.concurrentPerform(iterations: cuts.count - 1) { part in
-        let result = parse(UnsafeBufferPointer(rebasing: all[cuts[part]..<cuts[part + 1]]))
+    var values = [Float](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+      let base = buffer.baseAddress!
+      DispatchQueue.concurrentPerform(iterations: pieces.count) { part in
+        let result = parse(pieces[part], into: base + starts[part])
         lock.withLock { results[part] = result }
       }
+      // Close the gaps that blank lines left.
+      var filled = 0
+      for (part, result) in results.enumerated() {
+        if filled != starts[part] { (base + filled).update(from: base + starts[part], count: result.count) }
+        filled += result.count
+      }
+      initialized = filled
     }
-    var values: [Float] = []
     for result in results {
       if let (line, problem) = result.problem {
+        values.removeAll()
         let number = consumedLines + line
         switch problem {
         case .notNumber(let column, let text):
@@ -220,13 +274,24 @@ public final class DelimitedReader: RowSource {
             "line \(number), column \(column): '\(text)' is not a number"
               + (number == 1 ? " (if the first line is a header, pass --header)" : ""))
         case .count(let found):
-          throw TensorIOError(file: file, "line \(number) has \(found) values, expected \(width ?? 0)")
+          throw TensorIOError(file: file, "line \(number) has \(found) values, expected \(width)")
         }
       }
-      values += result.values
       consumedLines += result.lines
     }
     return values
+  }
+
+  /// The line ends in `text`.
+  private static func lineEnds(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+    guard var cursor = text.baseAddress else { return 0 }
+    let end = cursor + text.count
+    var count = 0
+    while let found = memchr(cursor, 10, end - cursor) {
+      count += 1
+      cursor = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
+    }
+    return count
   }
 
   /// What one part of the text gave: its values, its lines, and the first problem, with its
@@ -236,14 +301,16 @@ public final class DelimitedReader: RowSource {
       case notNumber(column: Int, text: String)
       case count(Int)
     }
-    var values: [Float]
+    /// Values written.
+    var count: Int
     var lines: Int
     var problem: (line: Int, Problem)?
   }
 
-  /// The values of whole lines, checked against the width: one pass over the bytes, each value
-  /// parsed where it lies and stored into place (a value takes at least two bytes).
-  private func parse(_ text: UnsafeBufferPointer<UInt8>) -> Part {
+  /// The values of whole lines, checked against the width, written at `output` (room for the
+  /// width times one more than the line ends): one pass over the bytes, each value parsed where
+  /// it lies and stored into place.
+  private func parse(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<Float>) -> Part {
     let width = self.width ?? 0
     var filled = 0
     var line = 1
@@ -251,8 +318,8 @@ public final class DelimitedReader: RowSource {
     // Blank-separated text splits fields at blanks; a delimiter splits them at itself alone.
     let blanks = delimiter == nil
     let separator = delimiter ?? 32
-    let values = [Float](unsafeUninitializedCapacity: text.count / 2 + width) { output, initialized in
-      guard let base = text.baseAddress else { return }
+    do {
+      guard let base = text.baseAddress else { return Part(count: 0, lines: 0, problem: nil) }
       let end = base + text.count
       var cursor = base
       @inline(__always) func isBlank(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 }
@@ -305,8 +372,7 @@ public final class DelimitedReader: RowSource {
         }
         line += 1
       }
-      initialized = filled
     }
-    return Part(values: values, lines: line - 1, problem: problem)
+    return Part(count: filled, lines: line - 1, problem: problem)
   }
 }
