@@ -17,6 +17,14 @@ enum LayerTable {
     "GaussianDropout": .identity,
     "AlphaDropout": .identity,
     "ActivityRegularization": .identity,
+    "Identity": .identity,
+    // Augmentation layers change their input only in training.
+    "RandomFlip": .augmentation,
+    "RandomRotation": .augmentation,
+    "RandomZoom": .augmentation,
+    "RandomContrast": .augmentation,
+    "RandomTranslation": .augmentation,
+    "RandomBrightness": .augmentation,
     "Flatten": .flatten,
     "Reshape": .reshape,
     "Permute": .permute,
@@ -95,6 +103,8 @@ enum LayerTable {
   /// Classes refused on purpose, with the reason the error gives.
   static let refused: [String: String] = [
     "Lambda": pythonCode, "TFOpLambda": pythonCode, "SlicingOpLambda": pythonCode,
+    "RandomCrop": "RandomCrop resizes and centre-crops at inference (Resizing with crop_to_aspect_ratio), "
+      + "which ensemble does not compute yet",
   ]
   private static let pythonCode =
     "Lambda layers hold Python bytecode, which ensemble never runs; rebuild the model with built-in layers"

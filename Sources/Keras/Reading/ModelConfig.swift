@@ -136,10 +136,14 @@ enum ModelConfig {
     return TensorRef(layer: layer, node: node, tensor: tensor)
   }
 
-  /// input_layers / output_layers: one flat reference or a list of them.
+  /// input_layers / output_layers: one flat reference, a list of them, or (Keras 3, a model of
+  /// a dictionary) an object of them, taken in sorted key order as Keras flattens it.
   static func refList(_ value: JSONValue?) throws -> [TensorRef] {
     guard let value else { return [] }
     if let ref = try tensorRef(value) { return [ref] }
+    if let members = value.members {
+      return try members.sorted { $0.0 < $1.0 }.flatMap { try refList($0.1) }
+    }
     return try (value.array ?? []).map { item in
       guard let ref = try tensorRef(item) else { throw KerasError("bad input/output reference \(item.text)") }
       return ref

@@ -1,0 +1,75 @@
+"""Layers that are the identity at inference (Identity and the Random* augmentation layers) and
+Keras 3 models of a dictionary of outputs, built here by real Keras in both versions and both
+file formats, predicted by ensemble through the release binary against Keras's own prediction,
+and merged into a file both loaders read."""
+import io
+
+import numpy as np
+import pytest
+
+from conftest import RELEASE, run
+
+
+def augmentations(keras):
+    layers = keras.layers
+    made = [layers.RandomFlip("horizontal"), layers.RandomRotation(0.2), layers.RandomZoom(0.3),
+            layers.RandomContrast(0.5), layers.RandomTranslation(0.1, 0.2), layers.RandomBrightness(0.2)]
+    if hasattr(layers, "Identity"):
+        made.append(layers.Identity())
+    return made
+
+
+def npz(*args):
+    archive = np.load(io.BytesIO(run("predict", *args, "--format", "npz", binary=RELEASE).stdout))
+    return [archive[name] for name in archive.files]
+
+
+# Keras 3 cannot write these layers to .h5 (its legacy saver fails to pickle their seed generators).
+@pytest.mark.parametrize("loader,extension", [("tf_keras", "h5"), ("keras3", "keras")])
+def test_augmentation_layers_are_the_identity_at_inference(request, tmp_path, loader, extension):
+    keras = request.getfixturevalue(loader)
+    inputs = keras.Input((8, 8, 3))
+    x = inputs
+    for layer in augmentations(keras):
+        x = layer(x)
+    x = keras.layers.Conv2D(4, 3, activation="relu")(x)
+    outputs = keras.layers.Dense(3)(keras.layers.Flatten()(x))
+    model = keras.Model(inputs, outputs)
+    path = str(tmp_path / f"augmented.{extension}")
+    model.save(path)
+    data = np.random.default_rng(3).uniform(0, 255, size=(6, 8, 8, 3)).astype("float32")
+    np.save(tmp_path / "x.npy", data)
+    expected = model.predict(data, verbose=0)
+    (ours,) = npz(path, "--input", str(tmp_path / "x.npy"))
+    np.testing.assert_allclose(ours, expected, rtol=1e-4, atol=1e-4)
+    merged = str(tmp_path / "merged.h5")
+    run("merge", "--average", path, path, "-o", merged, binary=RELEASE)
+    for name in ("keras3", "tf_keras"):
+        reloaded = request.getfixturevalue(name).models.load_model(merged)
+        np.testing.assert_allclose(reloaded.predict(data, verbose=0), expected, rtol=1e-4, atol=1e-4)
+
+
+def test_random_crop_is_refused_by_name(tmp_path, keras3):
+    model = keras3.Sequential([keras3.Input((8, 8, 3)), keras3.layers.RandomCrop(4, 4)])
+    path = str(tmp_path / "crop.keras")
+    model.save(path)
+    result = run("summary", path, check=False, binary=RELEASE)
+    assert result.returncode == 65
+    assert "RandomCrop resizes and centre-crops at inference" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("extension", ["keras", "h5"])
+def test_a_dictionary_of_outputs_is_every_output_in_key_order(tmp_path, keras3, extension):
+    inputs = keras3.Input((5,))
+    hidden = keras3.layers.Dense(8, activation="relu")(inputs)
+    model = keras3.Model(inputs, {"reg": keras3.layers.Dense(1, name="reg_head")(hidden),
+                                  "cls": keras3.layers.Dense(3, activation="softmax", name="cls_head")(hidden)})
+    path = str(tmp_path / f"heads.{extension}")
+    model.save(path)
+    data = np.random.default_rng(4).normal(size=(7, 5)).astype("float32")
+    np.save(tmp_path / "x.npy", data)
+    expected = model.predict(data, verbose=0)
+    ours = npz(path, "--input", str(tmp_path / "x.npy"))
+    assert len(ours) == 2
+    for got, key in zip(ours, sorted(expected)):
+        np.testing.assert_allclose(got, expected[key], rtol=1e-4, atol=1e-4)
