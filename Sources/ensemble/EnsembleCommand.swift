@@ -25,7 +25,7 @@ struct EnsembleCommand: ParsableCommand {
         74  reading or writing failed (a full disk, a closed or full standard output)
       """,
     version: "0.1.0",
-    subcommands: [Merge.self, Predict.self, Summary.self, Verify.self, Evaluate.self, Tune.self])
+    subcommands: [Merge.self, Predict.self, Summary.self, Verify.self, Check.self, Evaluate.self, Tune.self])
 
   /// Parses, runs, and maps every failure to one line on stderr and its exit status. Signal
   /// handlers are installed first, so that no interruption leaves a temporary file behind.

@@ -81,6 +81,8 @@ final class SummaryCLITests: XCTestCase {
                                 FLOPs, as Keras's model.summary(), or draw it.
         verify                  Check a model file: weight shapes against the config,
                                 NaN/Inf weights, and its stored test vector.
+        check                   Say whether models would run (and merge), listing
+                                every problem at once.
         evaluate                Score each model and their ensemble on labelled data
                                 (accuracy, log-loss, AUC, MSE, MAE, R²).
         tune                    Learn the ensemble from labelled data: weights,

@@ -1,3 +1,5 @@
+import JSON
+
 /// The only map from Keras class names to layer kinds. Aliases live here, not in `if` chains.
 enum LayerTable {
   static let kinds: [String: LayerKind] = [
@@ -102,7 +104,7 @@ enum LayerTable {
 
   /// Classes refused on purpose, with the reason the error gives.
   static let refused: [String: String] = [
-    "Lambda": pythonCode, "TFOpLambda": pythonCode, "SlicingOpLambda": pythonCode,
+    "Lambda": pythonCode,
     "RandomCrop": "RandomCrop resizes and centre-crops at inference (Resizing with crop_to_aspect_ratio), "
       + "which ensemble does not compute yet",
   ]
@@ -111,9 +113,26 @@ enum LayerTable {
 
   /// The kind for a layer, or an error naming the class and the layer.
   static func kind(for layer: KerasLayer) throws -> LayerKind {
-    if let kind = kinds[layer.className] { return kind }
-    let reason = refused[layer.className] ?? "unsupported layer class '\(layer.className)'"
-    throw KerasError(layer: layer.name, className: layer.className, reason)
+    if let reason = problem(className: layer.className, config: layer.config) {
+      throw KerasError(layer: layer.name, className: layer.className, reason)
+    }
+    return kinds[layer.className]!
+  }
+
+  /// Why a layer of this class and config cannot run, or nil when it can: a class refused or
+  /// unknown, or a configuration of a known class that ensemble does not compute.
+  static func problem(className: String, config: JSONValue) -> String? {
+    if className == "TFOpLambda" || className == "SlicingOpLambda" {
+      return "calls the TensorFlow function '\(config["function"]?.string ?? "?")', which ensemble does not run yet"
+    }
+    guard kinds[className] != nil else { return refused[className] ?? "unsupported layer class '\(className)'" }
+    if className == "Attention", config["score_mode"]?.string == "concat" {
+      return "Attention with score_mode='concat' is not supported (the dot score is)"
+    }
+    if className == "RNN", config["cell"]?["class_name"]?.string == "StackedRNNCells" {
+      return "an RNN over StackedRNNCells is not supported; stack recurrent layers instead"
+    }
+    return nil
   }
 
   /// The weights a layer stores; a nested model stores all its layers' trainable weights,

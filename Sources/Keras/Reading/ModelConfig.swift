@@ -97,8 +97,14 @@ enum ModelConfig {
     return layer
   }
 
-  /// The tensors of one call: K2 `[["a", 0, 0, {}], …]` or K3 `{"args": […], "kwargs": {…}}`.
+  /// The tensors of one call: K2 `[["a", 0, 0, {}], …]`, tf_keras's TFOpLambda one level
+  /// shallower `["a", 0, 0, {kwargs}]` (tensors among the kwargs as `["b", 0, 0]`), or K3
+  /// `{"args": […], "kwargs": {…}}`.
   static func callRefs(_ call: JSONValue, form: CallForm) throws -> [TensorRef] {
+    if let ref = try tensorRef(call) {
+      let keywordTensors = try (call[3]?.members ?? []).compactMap { try tensorRef($0.1) }
+      return [ref] + keywordTensors
+    }
     if let items = call.array {
       var refs = try items.map { item in
         guard let ref = try tensorRef(item) else { throw KerasError("bad inbound node \(item.text)") }

@@ -68,9 +68,7 @@ struct ModelArguments: ParsableArguments {
 
   /// Every model, with its architecture JSON and `--layer` cut, named by its path.
   func members() throws -> [Ensemble.Member] {
-    try models.indices.map { index in
-      Ensemble.Member(name: models[index] == "-" ? "<stdin>" : models[index], model: try load(index))
-    }
+    try models.indices.map(member)
   }
 
   /// The MODE to use: the one given, else `defaultMode` for several models (said on stderr).
@@ -82,18 +80,21 @@ struct ModelArguments: ParsableArguments {
     return .outputs(defaultMode)
   }
 
-  /// Model `index`, with its architecture JSON if any, cut at its `--layer` if any.
-  private func load(_ index: Int) throws -> KerasModel {
-    var architecture: String?
-    if !configs.isEmpty {
-      let path = configs.count == 1 ? configs[0] : configs[index]
-      do {
-        architecture = try String(contentsOfFile: path, encoding: .utf8)
-      } catch {
-        throw CLIError("\(path): cannot read the architecture JSON", status: .noInput)
-      }
+  /// The `--config` architecture JSON for model `index`, if any.
+  func architecture(_ index: Int) throws -> String? {
+    guard !configs.isEmpty else { return nil }
+    let path = configs.count == 1 ? configs[0] : configs[index]
+    do {
+      return try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      throw CLIError("\(path): cannot read the architecture JSON", status: .noInput)
     }
-    return try cut(try ModelSource.load(models[index], architecture: architecture), index)
+  }
+
+  /// Model `index`, with its architecture JSON if any, cut at its `--layer` if any, named by its path.
+  func member(_ index: Int) throws -> Ensemble.Member {
+    let model = try cut(try ModelSource.load(models[index], architecture: try architecture(index)), index)
+    return Ensemble.Member(name: models[index] == "-" ? "<stdin>" : models[index], model: model)
   }
 
   /// `model` cut at the `--layer` for model `index`, if one was given.
