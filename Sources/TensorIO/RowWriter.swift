@@ -56,6 +56,27 @@ public struct DelimitedWriter: RowWriter {
         rowBound += columns.width * (2 * (labels.map(\.utf8.count).max() ?? 0) + 3)
       }
     }
+    // The common case, one group of floats: its buffer is taken once, not once a row.
+    if batch.count == 1, case .floats(let values) = batch[0].values {
+      let width = batch[0].width
+      return [UInt8](unsafeUninitializedCapacity: rows.count * rowBound) { buffer, initialized in
+        values.withUnsafeBufferPointer { values in
+          var cursor = buffer.baseAddress!
+          for row in rows {
+            for column in 0..<width {
+              if column > 0 {
+                cursor.pointee = delimiter
+                cursor += 1
+              }
+              cursor += FloatFormatting.write(values[row * width + column], to: cursor, precision: precision)
+            }
+            cursor.pointee = 10
+            cursor += 1
+          }
+          initialized = cursor - buffer.baseAddress!
+        }
+      }
+    }
     return [UInt8](unsafeUninitializedCapacity: rows.count * rowBound) { buffer, initialized in
       var cursor = buffer.baseAddress!
       for row in rows {

@@ -114,7 +114,7 @@ final class OutputChannel {
 
   func write(_ bytes: [UInt8]) throws {
     guard !bytes.isEmpty else { return }
-    try stream.write(Data(bytes))
+    try bytes.withUnsafeBytes { try stream.write($0) }
   }
 
   /// Writes `bytes` over the first bytes of a regular file's output.
