@@ -49,6 +49,19 @@ def test_augmentation_layers_are_the_identity_at_inference(request, tmp_path, lo
         np.testing.assert_allclose(reloaded.predict(data, verbose=0), expected, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize("loader,extension", [("tf_keras", "h5"), ("keras3", "keras")])
+def test_center_crop_takes_the_middle_window(request, tmp_path, loader, extension):
+    keras = request.getfixturevalue(loader)
+    model = keras.Sequential([keras.Input((9, 8, 2)), keras.layers.CenterCrop(4, 5),
+                              keras.layers.Conv2D(3, 2), keras.layers.Flatten()])
+    path = str(tmp_path / f"crop.{extension}")
+    model.save(path)
+    data = np.random.default_rng(5).normal(size=(4, 9, 8, 2)).astype("float32")
+    np.save(tmp_path / "x.npy", data)
+    (ours,) = npz(path, "--input", str(tmp_path / "x.npy"))
+    np.testing.assert_allclose(ours, model.predict(data, verbose=0), rtol=1e-4, atol=1e-4)
+
+
 def test_random_crop_is_refused_by_name(tmp_path, keras3):
     model = keras3.Sequential([keras3.Input((8, 8, 3)), keras3.layers.RandomCrop(4, 4)])
     path = str(tmp_path / "crop.keras")

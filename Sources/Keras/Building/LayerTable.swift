@@ -88,6 +88,7 @@ enum LayerTable {
     "UpSampling1D": .upsampling(axes: 1),
     "UpSampling2D": .upsampling(axes: 2),
     "Resizing": .resizing,
+    "CenterCrop": .centerCrop,
     "LSTM": .recurrent,
     "GRU": .recurrent,
     "SimpleRNN": .recurrent,

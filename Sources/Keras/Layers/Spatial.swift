@@ -61,6 +61,31 @@ extension LayerKind {
     })
 }
 
+extension LayerKind {
+  /// CenterCrop to `height × width`: the window starting at ⌊(H − height)/2⌋, ⌊(W − width)/2⌋.
+  /// (Keras resizes an input smaller than the window instead; that is refused.)
+  static let centerCrop = LayerKind(
+    keys: ["height", "width", "data_format"],
+    build: { context in
+      [
+        try context.channelsLast { x in
+          let shape = context.graph.shape(x)
+          let (height, width) = (try context.int("height"), try context.int("width"))
+          guard shape.rank == 4, let inputHeight = shape.dims[1], let inputWidth = shape.dims[2],
+            inputHeight >= height, inputWidth >= width
+          else {
+            throw context.error(
+              "CenterCrop to \(height)×\(width) needs a known image at least that large, input is \(shape) "
+                + "(Keras resizes smaller ones, which ensemble does not compute)")
+          }
+          let top = (inputHeight - height) / 2, left = (inputWidth - width) / 2
+          return try context.add(
+            .pad([(-top, -(inputHeight - height - top)), (-left, -(inputWidth - width - left))]), [x])
+        }
+      ]
+    })
+}
+
 extension LayerContext {
   /// Padding or cropping amounts per spatial axis.
   func amounts(_ key: String, axes: Int) throws -> [(Int, Int)] {
