@@ -18,10 +18,12 @@ def test_clean_models_and_their_merge_pass():
 
 
 def test_every_refused_layer_is_listed_at_once(tmp_path, tf_keras, keras3):
-    # tf_keras stores `x * 2` as a TFOpLambda layer; the model also holds a RandomCrop.
+    # tf_keras stores tf.math.square as a TFOpLambda layer (not on the list); the model also
+    # holds a RandomCrop.
+    import tensorflow as tf
     inputs = tf_keras.Input((8, 8, 3))
-    doubled = inputs * 2.0
-    cropped = tf_keras.layers.RandomCrop(4, 4)(doubled)
+    squared = tf.math.square(inputs)
+    cropped = tf_keras.layers.RandomCrop(4, 4)(squared)
     model = tf_keras.Model(inputs, tf_keras.layers.Flatten()(cropped))
     path = str(tmp_path / "ops.h5")
     model.save(path)
@@ -30,7 +32,8 @@ def test_every_refused_layer_is_listed_at_once(tmp_path, tf_keras, keras3):
     report = json.loads(result.stdout)
     assert report["ok"] is False and report["merge"] is None
     problems = report["models"][0]["problems"]
-    assert any("(TFOpLambda)" in p for p in problems) and any("(RandomCrop)" in p for p in problems), problems
+    assert any("(TFOpLambda)" in p and "'math.square'" in p for p in problems), problems
+    assert any("(RandomCrop)" in p for p in problems), problems
     assert report["models"][1]["problems"] == [] and report["models"][1]["layers"] == 3
 
 

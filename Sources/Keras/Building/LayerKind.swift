@@ -60,6 +60,8 @@ struct LayerContext {
   var masks: [Graph.Value?] = []
   /// The mask the layer's output carries, set by builders that make one.
   var outputMask: Graph.Value? = nil
+  /// This call's inline keyword arguments (see `KerasLayer.callKeywords`), or null.
+  var keywords: JSONValue = .null
 
   var config: JSONValue { layer.config }
   var inputMask: Graph.Value? { masks.first ?? nil }

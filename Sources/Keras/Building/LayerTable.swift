@@ -88,6 +88,7 @@ enum LayerTable {
     "UpSampling1D": .upsampling(axes: 1),
     "UpSampling2D": .upsampling(axes: 2),
     "Resizing": .resizing,
+    "TFOpLambda": .tfOpLambda,
     "CenterCrop": .centerCrop,
     "LSTM": .recurrent,
     "GRU": .recurrent,
@@ -123,7 +124,8 @@ enum LayerTable {
   /// Why a layer of this class and config cannot run, or nil when it can: a class refused or
   /// unknown, or a configuration of a known class that ensemble does not compute.
   static func problem(className: String, config: JSONValue) -> String? {
-    if className == "TFOpLambda" || className == "SlicingOpLambda" {
+    if className == "SlicingOpLambda" || (className == "TFOpLambda" && !TensorFlowOps.runs(config["function"]?.string))
+    {
       return "calls the TensorFlow function '\(config["function"]?.string ?? "?")', which ensemble does not run yet"
     }
     guard kinds[className] != nil else { return refused[className] ?? "unsupported layer class '\(className)'" }

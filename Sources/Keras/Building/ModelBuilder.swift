@@ -139,7 +139,7 @@ enum ModelBuilder {
             continue
           }
           let first = graph.nodes.count
-          let outputs = try callLayer(layer, inputs: values, dialect: dialect)
+          let outputs = try callLayer(layer, call: call, inputs: values, dialect: dialect)
           scope.done[layer.name, default: [:]][call] = outputs
           if depth == 0 {
             recorded[layer.name, default: []].append(outputs)
@@ -158,7 +158,9 @@ enum ModelBuilder {
       }
     }
 
-    private func callLayer(_ layer: KerasLayer, inputs: [Graph.Value], dialect: Dialect) throws -> [Graph.Value] {
+    private func callLayer(_ layer: KerasLayer, call: Int, inputs: [Graph.Value], dialect: Dialect) throws
+      -> [Graph.Value]
+    {
       if let submodel = layer.submodel {
         depth += 1
         defer { depth -= 1 }
@@ -175,6 +177,7 @@ enum ModelBuilder {
       }
       var context = LayerContext(layer: layer, inputs: inputs, graph: graph, dialect: dialect)
       context.masks = inputs.map { maskOf[$0.id] }
+      if layer.callKeywords.indices.contains(call) { context.keywords = layer.callKeywords[call] }
       let outputs = try kind.build(&context)
       let carried = context.outputMask ?? (kind.propagatesMask ? context.masks.compactMap { $0 }.first : nil)
       if let carried {

@@ -37,6 +37,9 @@ public struct KerasLayer {
   public var config: JSONValue
   /// One element per call of the layer: the tensors it was called on.
   public var calls: [[TensorRef]]
+  /// The keyword arguments of each call, where the file keeps them inline (tf_keras's
+  /// TFOpLambda: `{"y": 2.0}`); empty otherwise.
+  public var callKeywords: [JSONValue] = []
   /// Weights in the layer's own order (trainable first for nested models).
   public var weights: [Tensor] = []
   /// The model inside, when this layer is a nested Sequential or Functional.

@@ -85,11 +85,11 @@ enum ModelConfig {
     guard let name = entry["name"]?.string ?? config["name"]?.string ?? fallbackName else {
       throw KerasError(className: className, "a layer entry has no name")
     }
+    let nodes = entry["inbound_nodes"]?.array ?? []
     var layer = KerasLayer(
       className: className, name: name, config: config,
-      calls: try (entry["inbound_nodes"]?.array ?? []).map {
-        try callRefs($0, form: LayerTable.kinds[className]?.callForm ?? .tensors)
-      })
+      calls: try nodes.map { try callRefs($0, form: LayerTable.kinds[className]?.callForm ?? .tensors) })
+    if try nodes.contains(where: { try tensorRef($0) != nil }) { layer.callKeywords = nodes.map { $0[3] ?? .null } }
     if isModel(className) {
       layer.submodel = try parse(
         ["class_name": .string(className), "config": config], dialect: dialect, version: version)

@@ -1,0 +1,47 @@
+"""tf_keras models that call TensorFlow functions (stored as TFOpLambda layers, by name):
+the allow-listed ones run and match Keras, any other is refused naming its function, and a
+merge says why it cannot write them."""
+import io
+
+import numpy as np
+
+from conftest import RELEASE, run
+
+
+def saved(tf_keras, tmp_path, body, name="ops.h5"):
+    inputs = tf_keras.Input((6,))
+    model = tf_keras.Model(inputs, body(inputs))
+    path = str(tmp_path / name)
+    model.save(path)
+    return model, path
+
+
+def test_allow_listed_functions_match_keras(tmp_path, tf_keras):
+    import tensorflow as tf
+
+    def body(x):
+        hidden = tf_keras.layers.Dense(8)(x)
+        a = tf.nn.relu(hidden * 2.0 + 1.0)
+        b = tf.math.sigmoid(hidden) / 4.0
+        c = tf.math.tanh(hidden - 0.5)
+        return tf_keras.layers.Dense(3)((a - b) * c + tf.nn.silu(hidden))
+
+    model, path = saved(tf_keras, tmp_path, body)
+    data = np.random.default_rng(8).normal(scale=3, size=(32, 6)).astype("float32")
+    np.save(tmp_path / "x.npy", data)
+    ours = np.load(io.BytesIO(run("predict", path, "--input", str(tmp_path / "x.npy"), "--format", "npy",
+                                  binary=RELEASE).stdout))
+    np.testing.assert_allclose(ours, model.predict(data, verbose=0), rtol=1e-4, atol=1e-4)
+    summary = run("summary", path, binary=RELEASE).stdout.decode()
+    assert f"Total params: {model.count_params():,}" in summary
+    refused = run("merge", "--average", path, path, "-o", str(tmp_path / "m.h5"), check=False, binary=RELEASE)
+    assert refused.returncode == 65 and "TFOpLambda" in refused.stderr.decode()
+    assert not (tmp_path / "m.h5").exists()
+
+
+def test_other_functions_are_refused_by_name(tmp_path, tf_keras):
+    import tensorflow as tf
+    _, path = saved(tf_keras, tmp_path, lambda x: tf.math.square(x))
+    result = run("predict", path, "--input", "-", stdin=b"1,2,3,4,5,6\n", check=False, binary=RELEASE)
+    assert result.returncode == 65
+    assert "calls the TensorFlow function 'math.square', which ensemble does not run yet" in result.stderr.decode()
