@@ -45,3 +45,26 @@ def test_other_functions_are_refused_by_name(tmp_path, tf_keras):
     result = run("predict", path, "--input", "-", stdin=b"1,2,3,4,5,6\n", check=False, binary=RELEASE)
     assert result.returncode == 65
     assert "calls the TensorFlow function 'math.square', which ensemble does not run yet" in result.stderr.decode()
+
+
+def test_keras3_operation_nodes_match_keras(tmp_path, keras3):
+    from keras import ops
+    inputs = keras3.Input((6,))
+    hidden = keras3.layers.Dense(8)(inputs)
+    # MobileNetV3's hard swish as Keras 3 writes it, and numbers on either side of a tensor.
+    swish = hidden * (ops.relu6(hidden + 3.0) * (1.0 / 6.0))
+    mixed = (2.0 - ops.sigmoid(hidden)) * ops.tanh(hidden) - swish / 4.0
+    model = keras3.Model(inputs, keras3.layers.Dense(3)(keras3.activations.relu(mixed)))
+    path = str(tmp_path / "k3ops.keras")
+    model.save(path)
+    data = np.random.default_rng(9).normal(scale=4, size=(32, 6)).astype("float32")
+    np.save(tmp_path / "x.npy", data)
+    ours = np.load(io.BytesIO(run("predict", path, "--input", str(tmp_path / "x.npy"), "--format", "npy",
+                                  binary=RELEASE).stdout))
+    np.testing.assert_allclose(ours, model.predict(data, verbose=0), rtol=1e-4, atol=1e-4)
+    refused = run("merge", "--average", path, path, "-o", str(tmp_path / "m.h5"), check=False, binary=RELEASE)
+    assert refused.returncode == 65 and "Keras 3 operation node" in refused.stderr.decode()
+    square = keras3.Model(inputs, ops.square(inputs))
+    square.save(str(tmp_path / "square.keras"))
+    result = run("check", str(tmp_path / "square.keras"), check=False, binary=RELEASE)
+    assert result.returncode == 65 and "the Keras 3 operation 'Square' is not one ensemble runs yet" in result.stdout.decode()

@@ -115,15 +115,19 @@ enum LayerTable {
 
   /// The kind for a layer, or an error naming the class and the layer.
   static func kind(for layer: KerasLayer) throws -> LayerKind {
-    if let reason = problem(className: layer.className, config: layer.config) {
+    if let reason = problem(className: layer.className, config: layer.config, operation: layer.isOperation) {
       throw KerasError(layer: layer.name, className: layer.className, reason)
     }
-    return kinds[layer.className]!
+    return layer.isOperation ? .kerasOperation : kinds[layer.className]!
   }
 
   /// Why a layer of this class and config cannot run, or nil when it can: a class refused or
   /// unknown, or a configuration of a known class that ensemble does not compute.
-  static func problem(className: String, config: JSONValue) -> String? {
+  static func problem(className: String, config: JSONValue, operation: Bool = false) -> String? {
+    if operation {
+      return KerasOperation.runs(className)
+        ? nil : "the Keras 3 operation '\(className)' is not one ensemble runs yet"
+    }
     if className == "SlicingOpLambda" || (className == "TFOpLambda" && !TensorFlowOps.runs(config["function"]?.string))
     {
       return "calls the TensorFlow function '\(config["function"]?.string ?? "?")', which ensemble does not run yet"

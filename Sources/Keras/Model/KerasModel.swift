@@ -40,6 +40,9 @@ public struct KerasLayer {
   /// The keyword arguments of each call, where the file keeps them inline (tf_keras's
   /// TFOpLambda: `{"y": 2.0}`); empty otherwise.
   public var callKeywords: [JSONValue] = []
+  /// Whether this is a Keras 3 operation node (`x + 3.0`, `ops.sigmoid(x)`, saved with a
+  /// `keras.src.ops` or `keras.src.activations` module), not a layer of that class name.
+  public var isOperation = false
   /// Weights in the layer's own order (trainable first for nested models).
   public var weights: [Tensor] = []
   /// The model inside, when this layer is a nested Sequential or Functional.

@@ -90,6 +90,11 @@ enum ModelConfig {
       className: className, name: name, config: config,
       calls: try nodes.map { try callRefs($0, form: LayerTable.kinds[className]?.callForm ?? .tensors) })
     if try nodes.contains(where: { try tensorRef($0) != nil }) { layer.callKeywords = nodes.map { $0[3] ?? .null } }
+    if let module = entry["module"]?.string, KerasOperation.isOperation(module: module) {
+      // A Keras 3 operation on symbolic tensors: its numbers sit among the call's arguments.
+      layer.isOperation = true
+      layer.callKeywords = nodes
+    }
     if isModel(className) {
       layer.submodel = try parse(
         ["class_name": .string(className), "config": config], dialect: dialect, version: version)

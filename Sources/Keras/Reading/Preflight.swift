@@ -66,7 +66,8 @@ public struct Preflight {
         count += scan(submodel, prefix: name + "/", into: &problems)
         continue
       }
-      if let reason = LayerTable.problem(className: layer.className, config: layer.config) {
+      if let reason = LayerTable.problem(className: layer.className, config: layer.config, operation: layer.isOperation)
+      {
         problems.append(Problem(layer: name, className: layer.className, reason: reason))
       }
       if let inner = layer.config["layer"], let className = inner["class_name"]?.string,

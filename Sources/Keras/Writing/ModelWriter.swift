@@ -81,7 +81,7 @@ public enum ModelWriter {
   /// Why the model cannot be written to any Keras file (a layer only ensemble runs), or nil.
   public static func refusal(for model: KerasModel) -> String? {
     for layer in model.layers {
-      if let reason = LayerTable.kinds[layer.className]?.unwritable { return "layer '\(layer.name)': \(reason)" }
+      if let reason = (try? LayerTable.kind(for: layer))?.unwritable { return "layer '\(layer.name)': \(reason)" }
     }
     return nil
   }
