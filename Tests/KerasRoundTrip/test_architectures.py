@@ -1,0 +1,44 @@
+"""Published architectures (Keras Applications, built here with random weights: nothing
+third-party is stored) through the release binary against Keras's own prediction, with the
+summary's total equal to count_params()."""
+import io
+
+import numpy as np
+import pytest
+
+from conftest import RELEASE, run
+
+
+def randomised(model, seed):
+    """Weights drawn so that activations neither vanish nor explode through the depth."""
+    rng = np.random.default_rng(seed)
+    weights = []
+    for variable in model.weights:
+        name, shape = variable.name if hasattr(variable, "name") else "", tuple(variable.shape)
+        path = getattr(variable, "path", name)
+        if "variance" in path:
+            weights.append(rng.uniform(0.5, 1.5, shape))
+        elif "gamma" in path:
+            weights.append(rng.uniform(0.8, 1.2, shape))
+        else:
+            fan_in = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
+            weights.append(rng.normal(0, 1 / np.sqrt(max(fan_in, 1)), shape))
+    model.set_weights([w.astype("float32") for w in weights])
+    return model
+
+
+@pytest.mark.parametrize("loader,extension", [("tf_keras", "h5"), ("keras3", "keras")])
+def test_mobilenet_v3_small(request, tmp_path, loader, extension):
+    keras = request.getfixturevalue(loader)
+    model = randomised(keras.applications.MobileNetV3Small(input_shape=(96, 96, 3), weights=None, classes=10,
+                                                           classifier_activation=None), 1)
+    path = str(tmp_path / f"mobilenet_v3.{extension}")
+    model.save(path)
+    x = np.random.default_rng(2).uniform(0, 255, size=(4, 96, 96, 3)).astype("float32")
+    np.save(tmp_path / "x.npy", x)
+    expected = model.predict(x, verbose=0)
+    assert expected.std() > 1e-2, "the random weights must give outputs that differ"
+    ours = np.load(io.BytesIO(run("predict", path, "--input", str(tmp_path / "x.npy"), "--format", "npy",
+                                  binary=RELEASE).stdout))
+    np.testing.assert_allclose(ours, expected, rtol=1e-4, atol=1e-4 * max(1.0, float(np.abs(expected).max())))
+    assert f"Total params: {model.count_params():,}" in run("summary", path, binary=RELEASE).stdout.decode()
