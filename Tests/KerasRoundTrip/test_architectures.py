@@ -27,14 +27,26 @@ def randomised(model, seed):
     return model
 
 
-@pytest.mark.parametrize("loader,extension", [("tf_keras", "h5"), ("keras3", "keras")])
-def test_mobilenet_v3_small(request, tmp_path, loader, extension):
+ARCHITECTURES = [
+    # MobileNetV3's hard swish: TFOpLambda layers in tf_keras, operation nodes in Keras 3.
+    ("tf_keras", "h5", "MobileNetV3Small", (96, 96, 3)),
+    ("keras3", "keras", "MobileNetV3Small", (96, 96, 3)),
+    # ConvNeXt: LayerScale, LayerNormalization, 7×7 depthwise convolutions, GELU.
+    ("tf_keras", "h5", "ConvNeXtTiny", (32, 32, 3)),
+    ("keras3", "keras", "ConvNeXtTiny", (32, 32, 3)),
+    # InceptionResNetV2: CustomScaleLayer in Keras 3 (tf_keras writes Lambda layers, refused).
+    ("keras3", "keras", "InceptionResNetV2", (75, 75, 3)),
+]
+
+
+@pytest.mark.parametrize("loader,extension,name,shape", ARCHITECTURES)
+def test_published_architecture(request, tmp_path, loader, extension, name, shape):
     keras = request.getfixturevalue(loader)
-    model = randomised(keras.applications.MobileNetV3Small(input_shape=(96, 96, 3), weights=None, classes=10,
-                                                           classifier_activation=None), 1)
-    path = str(tmp_path / f"mobilenet_v3.{extension}")
+    model = randomised(getattr(keras.applications, name)(input_shape=shape, weights=None, classes=10,
+                                                         classifier_activation=None), 1)
+    path = str(tmp_path / f"{name}.{extension}")
     model.save(path)
-    x = np.random.default_rng(2).uniform(0, 255, size=(4, 96, 96, 3)).astype("float32")
+    x = np.random.default_rng(2).uniform(0, 255, size=(2,) + shape).astype("float32")
     np.save(tmp_path / "x.npy", x)
     expected = model.predict(x, verbose=0)
     assert expected.std() > 1e-2, "the random weights must give outputs that differ"

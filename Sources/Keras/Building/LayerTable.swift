@@ -90,6 +90,8 @@ enum LayerTable {
     "Resizing": .resizing,
     "TFOpLambda": .tfOpLambda,
     "CenterCrop": .centerCrop,
+    "LayerScale": .layerScale,
+    "CustomScaleLayer": .customScale,
     "LSTM": .recurrent,
     "GRU": .recurrent,
     "SimpleRNN": .recurrent,

@@ -116,3 +116,29 @@ extension LayerKind {
       return [try context.add(.scaleShift(ScaleShift(axis: -1, scale: scale, shift: offset)))]
     })
 }
+
+extension LayerKind {
+  /// ConvNeXt's LayerScale: `x · γ`, one learned factor per channel (the last axis).
+  static let layerScale = LayerKind(
+    slots: { _ in [WeightSlot("gamma")] },
+    keys: ["init_values", "projection_dim"],
+    unwritable: "LayerScale belongs to keras.applications, not to the layers a loader builds without it",
+    build: { context in
+      guard let channels = context.inputShape.dims.last ?? nil else {
+        throw context.error("LayerScale needs a known channel count, input is \(context.inputShape)")
+      }
+      let gamma = try context.weight(0, "gamma", shape: [channels])
+      return [try context.add(.scaleShift(ScaleShift(axis: -1, scale: gamma, shift: [0])))]
+    })
+
+  /// InceptionResNetV2's CustomScaleLayer (Keras 3): `inputs[0] + inputs[1] · scale`.
+  static let customScale = LayerKind(
+    keys: ["scale"],
+    unwritable: "CustomScaleLayer belongs to keras.applications, not to the layers a loader builds without it",
+    build: { context in
+      guard context.inputs.count == 2 else { throw context.error("CustomScaleLayer takes two inputs") }
+      let scaled = try context.add(
+        .scaleShift(ScaleShift(axis: -1, scale: [context.float("scale", default: 1)], shift: [0])), [context.inputs[1]])
+      return [try context.add(.merge(.add), [context.inputs[0], scaled])]
+    })
+}
