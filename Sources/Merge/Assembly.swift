@@ -1,7 +1,8 @@
 import Keras
 
 /// The members' layers side by side in one model, before the merge: inputs shared or kept
-/// apart, names prefixed `m<i>_` when any clash, and the members' outputs as the outputs.
+/// apart, names prefixed `m<i>_` when any clash (and `/` spelled `_`), and the members'
+/// outputs as the outputs.
 struct Assembly {
   let model: KerasModel
   /// Where each layer of the assembly came from: its member's name and its own name.
@@ -21,7 +22,11 @@ struct Assembly {
     }
     for (index, member) in members.enumerated() {
       let model = member.model
-      let rename: (String) -> String = { prefixed ? "m\(index)_\($0)" : $0 }
+      // Keras 3 refuses `/` in a layer name, which tf_keras's applications use (`Conv/BatchNorm`).
+      let rename: (String) -> String = { name in
+        (prefixed ? "m\(index)_" : "")
+          + name.split(separator: "/", omittingEmptySubsequences: false).joined(separator: "_")
+      }
       let inputNames = model.inputs.map(\.layer)
       func map(_ ref: TensorRef) -> TensorRef {
         if shared, let position = inputNames.firstIndex(of: ref.layer) { return inputs[position] }

@@ -54,3 +54,12 @@ def test_published_architecture(request, tmp_path, loader, extension, name, shap
                                   binary=RELEASE).stdout))
     np.testing.assert_allclose(ours, expected, rtol=1e-4, atol=1e-4 * max(1.0, float(np.abs(expected).max())))
     assert f"Total params: {model.count_params():,}" in run("summary", path, binary=RELEASE).stdout.decode()
+    if name == "MobileNetV3Small":
+        # Merged, its TensorFlow functions or operation nodes become stock layers. Keras 3's
+        # MobileNetV3 also holds Activation('hard_silu'), which tf_keras does not know.
+        merged = str(tmp_path / "merged.h5")
+        run("merge", "--average", path, path, "-o", merged, binary=RELEASE)
+        for other in ("keras3", "tf_keras") if loader == "tf_keras" else ("keras3",):
+            reloaded = request.getfixturevalue(other).models.load_model(merged)
+            np.testing.assert_allclose(reloaded.predict(x, verbose=0), expected, rtol=1e-4,
+                                       atol=1e-4 * max(1.0, float(np.abs(expected).max())))

@@ -1,6 +1,7 @@
-"""tf_keras models that call TensorFlow functions (stored as TFOpLambda layers, by name):
-the allow-listed ones run and match Keras, any other is refused naming its function, and a
-merge says why it cannot write them."""
+"""tf_keras models that call TensorFlow functions (stored as TFOpLambda layers, by name) and
+Keras 3 operation nodes: the allow-listed ones run and match Keras, any other is refused naming
+its function, and merged files hold them as the stock layers that compute the same, which both
+loaders read."""
 import io
 
 import numpy as np
@@ -16,7 +17,15 @@ def saved(tf_keras, tmp_path, body, name="ops.h5"):
     return model, path
 
 
-def test_allow_listed_functions_match_keras(tmp_path, tf_keras):
+def merged_matches(tmp_path, path, data, expected, keras3, tf_keras):
+    merged = str(tmp_path / "merged.h5")
+    run("merge", "--average", path, path, "-o", merged, binary=RELEASE)
+    for loader in (keras3, tf_keras):
+        reloaded = loader.models.load_model(merged)
+        np.testing.assert_allclose(reloaded.predict(data, verbose=0), expected, rtol=1e-4, atol=1e-4)
+
+
+def test_allow_listed_functions_match_keras(tmp_path, tf_keras, keras3):
     import tensorflow as tf
 
     def body(x):
@@ -34,9 +43,7 @@ def test_allow_listed_functions_match_keras(tmp_path, tf_keras):
     np.testing.assert_allclose(ours, model.predict(data, verbose=0), rtol=1e-4, atol=1e-4)
     summary = run("summary", path, binary=RELEASE).stdout.decode()
     assert f"Total params: {model.count_params():,}" in summary
-    refused = run("merge", "--average", path, path, "-o", str(tmp_path / "m.h5"), check=False, binary=RELEASE)
-    assert refused.returncode == 65 and "TFOpLambda" in refused.stderr.decode()
-    assert not (tmp_path / "m.h5").exists()
+    merged_matches(tmp_path, path, data, model.predict(data, verbose=0), keras3, tf_keras)
 
 
 def test_other_functions_are_refused_by_name(tmp_path, tf_keras):
@@ -47,7 +54,7 @@ def test_other_functions_are_refused_by_name(tmp_path, tf_keras):
     assert "calls the TensorFlow function 'math.square', which ensemble does not run yet" in result.stderr.decode()
 
 
-def test_keras3_operation_nodes_match_keras(tmp_path, keras3):
+def test_keras3_operation_nodes_match_keras(tmp_path, keras3, tf_keras):
     from keras import ops
     inputs = keras3.Input((6,))
     hidden = keras3.layers.Dense(8)(inputs)
@@ -62,8 +69,7 @@ def test_keras3_operation_nodes_match_keras(tmp_path, keras3):
     ours = np.load(io.BytesIO(run("predict", path, "--input", str(tmp_path / "x.npy"), "--format", "npy",
                                   binary=RELEASE).stdout))
     np.testing.assert_allclose(ours, model.predict(data, verbose=0), rtol=1e-4, atol=1e-4)
-    refused = run("merge", "--average", path, path, "-o", str(tmp_path / "m.h5"), check=False, binary=RELEASE)
-    assert refused.returncode == 65 and "Keras 3 operation node" in refused.stderr.decode()
+    merged_matches(tmp_path, path, data, model.predict(data, verbose=0), keras3, tf_keras)
     square = keras3.Model(inputs, ops.square(inputs))
     square.save(str(tmp_path / "square.keras"))
     result = run("check", str(tmp_path / "square.keras"), check=False, binary=RELEASE)

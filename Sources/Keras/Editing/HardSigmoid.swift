@@ -58,6 +58,12 @@ extension KerasModel {
     return result
   }
 
+  /// Activation names that Keras 3 defines and tf_keras does not.
+  static let keras3Activations: Set<String> = [
+    "hard_silu", "hard_swish", "log_sigmoid", "squareplus", "tanh_shrink", "hard_tanh", "soft_shrink", "sparse_plus",
+    "celu", "glu", "hard_shrink", "threshold",
+  ]
+
   /// The first layer still holding a `hard_sigmoid` (inside a recurrent or wrapped layer).
   var keptHardSigmoid: KerasLayer? { layers.first { $0.config.contains(string: "hard_sigmoid") } }
 
@@ -65,6 +71,13 @@ extension KerasModel {
   /// caveat for `target`, and a kept recurrent `hard_sigmoid`.
   public func caveats(for target: ModelWriter.Target) -> [String] {
     var notes = layers.compactMap { layer in LayerTable.kinds[layer.className]?.caveat?(layer, target) }
+    if target == .keras2,
+      let layer = layers.first(where: { Self.keras3Activations.contains($0.config["activation"]?.string ?? "") })
+    {
+      notes.append(
+        "layer '\(layer.name)' uses the activation '\(layer.config["activation"]?.string ?? "")', which only Keras 3 "
+          + "knows: tf_keras cannot load this file")
+    }
     if let kept = keptHardSigmoid {
       notes.append(
         "layer '\(kept.name)' keeps a recurrent hard_sigmoid, which Keras 3 computes as clip(x/6 + 0.5) "

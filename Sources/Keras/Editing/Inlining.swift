@@ -8,7 +8,7 @@ extension BuiltModel {
   /// The built model as one flat Functional model, as a written file must be; the graph is
   /// rebuilt only when there were nested models to inline.
   func flat() throws -> BuiltModel {
-    var flat = model.inlined()
+    var flat = model.inlined().lowered()
     flat.isSequential = false
     guard model.layers.contains(where: { $0.submodel != nil }) else { return BuiltModel(model: flat, builder: builder) }
     return try flat.build()

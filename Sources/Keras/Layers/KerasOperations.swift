@@ -6,8 +6,8 @@ import JSON
 /// among the call's arguments. The classes below run; any other is refused with its name.
 extension LayerKind {
   static let kerasOperation = LayerKind(
-    unwritable: "a Keras 3 operation node (keras.ops on a tensor) runs in predict and summary, but is not "
-      + "written into merged files yet",
+    unwritable: "this Keras 3 operation node has no stock layer that both loaders read (merged files hold "
+      + "arithmetic and the common activations as Rescaling, Activation, ReLU, Add, Subtract or Multiply)",
     build: { context in
       let name = context.layer.className
       if let activation = KerasOperation.activations[name] { return [try context.add(.activation(activation))] }

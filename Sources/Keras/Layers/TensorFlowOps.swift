@@ -7,8 +7,8 @@ import JSON
 extension LayerKind {
   static let tfOpLambda = LayerKind(
     keys: ["function"],
-    unwritable: "a TFOpLambda layer (a TensorFlow function) runs in predict and summary, but is not written "
-      + "into merged files yet",
+    unwritable: "this TensorFlow function has no stock layer that both loaders read (merged files hold "
+      + "arithmetic and the common activations as Rescaling, Activation, ReLU, Add, Subtract or Multiply)",
     build: { context in
       let function = context.string("function", default: "")
       if let activation = TensorFlowOps.activations[function] { return [try context.add(.activation(activation))] }

@@ -26,7 +26,9 @@ public enum ModelWriter {
     let inputs = flat.model.layers.filter { $0.className == "InputLayer" && !ordered.map(\.name).contains($0.name) }
     try weights.writeNameList("layer_names", (inputs + ordered).map(\.name))
     for layer in inputs + ordered {
-      let group = try weights.createGroup(layer.name)
+      // A name with `/` nests groups, and a layer's group may already exist as another's parent
+      // (MobileNetV3's `expanded_conv/depthwise/pad` before `expanded_conv/depthwise`).
+      let group = weights.contains(layer.name) ? try weights.group(layer.name) : try weights.createGroup(layer.name)
       let slots = try LayerTable.slots(for: layer)
       let names = slots.map { "\(layer.name)/\($0.name):0" }
       try group.writeNameList("weight_names", names)
@@ -80,7 +82,7 @@ public enum ModelWriter {
 
   /// Why the model cannot be written to any Keras file (a layer only ensemble runs), or nil.
   public static func refusal(for model: KerasModel) -> String? {
-    for layer in model.layers {
+    for layer in model.lowered().layers {
       if let reason = (try? LayerTable.kind(for: layer))?.unwritable { return "layer '\(layer.name)': \(reason)" }
     }
     return nil

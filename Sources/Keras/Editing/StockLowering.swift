@@ -1,0 +1,65 @@
+import Graph
+import JSON
+
+extension KerasModel {
+  /// The model for writing: each layer that ensemble runs but a stock loader does not know (a
+  /// TensorFlow function, a Keras 3 operation node, ConvNeXt's LayerScale) replaced by the
+  /// stock layer that computes the same: Rescaling for `x·a + b`, Activation or ReLU for an
+  /// activation, Add, Subtract or Multiply for two tensors. Layers with no such stock layer
+  /// stay as they are (and the writer refuses them, saying why).
+  public func lowered() -> KerasModel {
+    var result = self
+    result.layers = layers.map { StockLowering.stock($0) ?? $0 }
+    return result
+  }
+}
+
+enum StockLowering {
+  static func stock(_ layer: KerasLayer) -> KerasLayer? {
+    guard layer.calls.count == 1 else { return nil }
+    if layer.className == "LayerScale", let gamma = layer.weights.first {
+      return rebuilt(layer, "Rescaling", ["scale": .array(gamma.data.map { .number(Double($0)) }), "offset": 0])
+    }
+    let activation: Activation?
+    let arithmetic: (constant: (Float, Bool) -> (scale: Float, shift: Float)?, tensors: MergeKind?)?
+    let number: (value: Float, first: Bool)?
+    if layer.className == "TFOpLambda", let function = layer.config["function"]?.string {
+      activation = TensorFlowOps.activations[function]
+      arithmetic = TensorFlowOps.arithmetic[function].map { op in ({ c, _ in op.constant(c) }, op.tensors) }
+      number = layer.callKeywords.first?["y"]?.double.map { (Float($0), false) }
+    } else if layer.isOperation {
+      activation = KerasOperation.activations[layer.className]
+      arithmetic = KerasOperation.arithmetic[layer.className].map { ($0.constant, $0.tensors) }
+      let arguments = layer.callKeywords.first?["args"]?.array ?? []
+      number = arguments.firstIndex { $0.double != nil }.map { (Float(arguments[$0].double!), $0 == 0) }
+    } else {
+      return nil
+    }
+    if let activation { return stock(activation, layer) }
+    guard let arithmetic else { return nil }
+    if layer.calls[0].count == 2 {
+      let names: [MergeKind: String] = [.add: "Add", .subtract: "Subtract", .multiply: "Multiply"]
+      return arithmetic.tensors.flatMap { names[$0] }.map { rebuilt(layer, $0, [:]) }
+    }
+    guard let number, let (scale, shift) = arithmetic.constant(number.value, number.first) else { return nil }
+    return rebuilt(layer, "Rescaling", ["scale": .number(Double(scale)), "offset": .number(Double(shift))])
+  }
+
+  /// The stock layer of an activation both loaders know by one name.
+  private static func stock(_ activation: Activation, _ layer: KerasLayer) -> KerasLayer? {
+    let names: [(Activation, String)] = [
+      (.sigmoid, "sigmoid"), (.tanh, "tanh"), (.swish, "swish"), (.softplus, "softplus"), (.softsign, "softsign"),
+      (.selu, "selu"), (.exponential, "exponential"), (.mish, "mish"), (.elu(alpha: 1), "elu"),
+      (.relu(max: nil, slope: 0, threshold: 0), "relu"),
+    ]
+    if activation == .relu(max: 6, slope: 0, threshold: 0) { return rebuilt(layer, "ReLU", ["max_value": 6]) }
+    let name = names.first { $0.0 == activation }?.1
+    return name.map { rebuilt(layer, "Activation", ["activation": .string($0)]) }
+  }
+
+  private static func rebuilt(_ layer: KerasLayer, _ className: String, _ config: [String: JSONValue]) -> KerasLayer {
+    var members: [(String, JSONValue)] = [("name", .string(layer.name))]
+    members += config.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    return KerasLayer(className: className, name: layer.name, config: .object(members), calls: layer.calls)
+  }
+}
