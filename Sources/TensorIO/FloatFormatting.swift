@@ -267,36 +267,28 @@ public enum FloatFormatting {
     }
     var removed = 0
     let output: UInt32
+    /// Drops the last digit of the interval's three ends.
+    func removeDigit() {
+      vrIsTrailingZeros = vrIsTrailingZeros && lastRemovedDigit == 0
+      lastRemovedDigit = vr % 10
+      vr /= 10
+      vp /= 10
+      vm /= 10
+      removed += 1
+    }
     if vmIsTrailingZeros || vrIsTrailingZeros {
       while vp / 10 > vm / 10 {
         vmIsTrailingZeros = vmIsTrailingZeros && vm % 10 == 0
-        vrIsTrailingZeros = vrIsTrailingZeros && lastRemovedDigit == 0
-        lastRemovedDigit = vr % 10
-        vr /= 10
-        vp /= 10
-        vm /= 10
-        removed += 1
+        removeDigit()
       }
       if vmIsTrailingZeros {
-        while vm % 10 == 0 {
-          vrIsTrailingZeros = vrIsTrailingZeros && lastRemovedDigit == 0
-          lastRemovedDigit = vr % 10
-          vr /= 10
-          vp /= 10
-          vm /= 10
-          removed += 1
-        }
+        while vm % 10 == 0 { removeDigit() }
       }
       if vrIsTrailingZeros, lastRemovedDigit == 5, vr % 2 == 0 { lastRemovedDigit = 4 }
       output = vr + ((vr == vm && (!acceptBounds || !vmIsTrailingZeros)) || lastRemovedDigit >= 5 ? 1 : 0)
     } else {
-      while vp / 10 > vm / 10 {
-        lastRemovedDigit = vr % 10
-        vr /= 10
-        vp /= 10
-        vm /= 10
-        removed += 1
-      }
+      // vrIsTrailingZeros is false here, so removeDigit leaves it so.
+      while vp / 10 > vm / 10 { removeDigit() }
       output = vr + (vr == vm || lastRemovedDigit >= 5 ? 1 : 0)
     }
     return (output, e10 + removed)

@@ -21,17 +21,17 @@ enum StockLowering {
       return rebuilt(layer, "Rescaling", ["scale": .array(gamma.data.map { .number(Double($0)) }), "offset": 0])
     }
     let activation: Activation?
-    let arithmetic: (constant: (Float, Bool) -> (scale: Float, shift: Float)?, tensors: MergeKind?)?
-    let number: (value: Float, first: Bool)?
+    let arithmetic: Elementwise.Arithmetic?
+    let operand: Elementwise.Operand?
+    let keywords = layer.callKeywords.first ?? .null
     if layer.className == "TFOpLambda", let function = layer.config["function"]?.string {
-      activation = TensorFlowOps.activations[function]
-      arithmetic = TensorFlowOps.arithmetic[function].map { op in ({ c, _ in op.constant(c) }, op.tensors) }
-      number = layer.callKeywords.first?["y"]?.double.map { (Float($0), false) }
+      (activation, arithmetic, operand) =
+        (TensorFlowOps.activations[function], TensorFlowOps.arithmetic[function], TensorFlowOps.operand(keywords))
     } else if layer.isOperation {
-      activation = KerasOperation.activations[layer.className]
-      arithmetic = KerasOperation.arithmetic[layer.className].map { ($0.constant, $0.tensors) }
-      let arguments = layer.callKeywords.first?["args"]?.array ?? []
-      number = arguments.firstIndex { $0.double != nil }.map { (Float(arguments[$0].double!), $0 == 0) }
+      (activation, arithmetic, operand) = (
+        KerasOperation.activations[layer.className], KerasOperation.arithmetic[layer.className],
+        KerasOperation.operand(keywords)
+      )
     } else {
       return nil
     }
@@ -41,7 +41,7 @@ enum StockLowering {
       let names: [MergeKind: String] = [.add: "Add", .subtract: "Subtract", .multiply: "Multiply"]
       return arithmetic.tensors.flatMap { names[$0] }.map { rebuilt(layer, $0, [:]) }
     }
-    guard let number, let (scale, shift) = arithmetic.constant(number.value, number.first) else { return nil }
+    guard let operand, let (scale, shift) = arithmetic.constant(operand.value, operand.first) else { return nil }
     return rebuilt(layer, "Rescaling", ["scale": .number(Double(scale)), "offset": .number(Double(shift))])
   }
 

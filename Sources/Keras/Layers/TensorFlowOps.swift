@@ -11,25 +11,11 @@ extension LayerKind {
       + "arithmetic and the common activations as Rescaling, Activation, ReLU, Add, Subtract or Multiply)",
     build: { context in
       let function = context.string("function", default: "")
-      if let activation = TensorFlowOps.activations[function] { return [try context.add(.activation(activation))] }
-      guard let arithmetic = TensorFlowOps.arithmetic[function] else {
-        throw context.error("the TensorFlow function '\(function)' is not one ensemble runs")
-      }
-      // The second operand: a tensor (the call's second input) or a number in the keywords.
-      if context.inputs.count == 2 {
-        guard let merge = arithmetic.tensors else {
-          throw context.error("'\(function)' of two tensors is not one ensemble runs")
-        }
-        guard context.graph.shape(context.inputs[0]) == context.graph.shape(context.inputs[1]) else {
-          throw context.error("'\(function)' of tensors of different shapes (broadcasting) is not supported")
-        }
-        return [try context.add(.merge(merge))]
-      }
-      guard let constant = context.keywords["y"]?.double.map(Float.init) else {
-        throw context.error("'\(function)' needs a number or a tensor as its second argument")
-      }
-      let (scale, shift) = arithmetic.constant(constant)
-      return [try context.add(.scaleShift(ScaleShift(axis: -1, scale: [scale], shift: [shift])))]
+      return [
+        try Elementwise.build(
+          &context, name: function, activation: TensorFlowOps.activations[function],
+          arithmetic: TensorFlowOps.arithmetic[function], operand: TensorFlowOps.operand(context.keywords))
+      ]
     })
 }
 
@@ -43,24 +29,60 @@ enum TensorFlowOps {
     "math.softsign": .softsign,
   ]
 
-  /// `x ∘ y`: with a number, `x·scale + shift`; with a tensor of the same shape, a merge.
-  struct Arithmetic {
-    let constant: (Float) -> (scale: Float, shift: Float)
-    let tensors: MergeKind?
-  }
-
-  static let arithmetic: [String: Arithmetic] = [
-    "__operators__.add": Arithmetic(constant: { (1, $0) }, tensors: .add),
-    "math.add": Arithmetic(constant: { (1, $0) }, tensors: .add),
-    "math.subtract": Arithmetic(constant: { (1, -$0) }, tensors: .subtract),
-    "math.multiply": Arithmetic(constant: { ($0, 0) }, tensors: .multiply),
-    "math.truediv": Arithmetic(constant: { (1 / $0, 0) }, tensors: nil),
-    "math.divide": Arithmetic(constant: { (1 / $0, 0) }, tensors: nil),
+  static let arithmetic: [String: Elementwise.Arithmetic] = [
+    "__operators__.add": .add, "math.add": .add, "math.subtract": .subtract, "math.multiply": .multiply,
+    "math.truediv": .divide, "math.divide": .divide,
   ]
+
+  /// The number a call combines with its tensor: the keyword `y` (the tensor comes first).
+  static func operand(_ keywords: JSONValue) -> Elementwise.Operand? {
+    keywords["y"]?.double.map { Elementwise.Operand(value: Float($0), first: false) }
+  }
 
   /// Whether a TFOpLambda layer calling `function` can run.
   static func runs(_ function: String?) -> Bool {
     guard let function else { return false }
     return activations[function] != nil || arithmetic[function] != nil
+  }
+}
+
+/// What TFOpLambda layers and Keras 3 operation nodes compute: an activation, or `x ∘ y` with a
+/// number (as `x·scale + shift`) or a tensor of the same shape (as a merge).
+enum Elementwise {
+  /// `x ∘ c`, or `c ∘ x` when the number comes `first`, as `x·scale + shift` (nil when not
+  /// affine), and the merge for two tensors.
+  struct Arithmetic {
+    let constant: (_ c: Float, _ first: Bool) -> (scale: Float, shift: Float)?
+    let tensors: MergeKind?
+
+    static let add = Arithmetic(constant: { c, _ in (1, c) }, tensors: .add)
+    static let subtract = Arithmetic(constant: { c, first in first ? (-1, c) : (1, -c) }, tensors: .subtract)
+    static let multiply = Arithmetic(constant: { c, _ in (c, 0) }, tensors: .multiply)
+    static let divide = Arithmetic(constant: { c, first in first ? nil : (1 / c, 0) }, tensors: nil)
+  }
+
+  /// A call's number, and whether it came before the tensor.
+  struct Operand {
+    let value: Float
+    let first: Bool
+  }
+
+  /// The node for a call named `name` (a function or an operation class).
+  static func build(
+    _ context: inout LayerContext, name: String, activation: Activation?, arithmetic: Arithmetic?, operand: Operand?
+  ) throws -> Graph.Value {
+    if let activation { return try context.add(.activation(activation)) }
+    guard let arithmetic else { throw context.error("'\(name)' is not one ensemble runs") }
+    if context.inputs.count == 2 {
+      guard let merge = arithmetic.tensors,
+        context.graph.shape(context.inputs[0]) == context.graph.shape(context.inputs[1])
+      else { throw context.error("'\(name)' of these two tensors (broadcast or divided) is not supported") }
+      return try context.add(.merge(merge))
+    }
+    guard let operand else { throw context.error("'\(name)' needs a number or a tensor as its second argument") }
+    guard let (scale, shift) = arithmetic.constant(operand.value, operand.first) else {
+      throw context.error("'\(name)' of a number by a tensor is not supported")
+    }
+    return try context.add(.scaleShift(ScaleShift(axis: -1, scale: [scale], shift: [shift])))
   }
 }

@@ -52,20 +52,25 @@ public enum ModelFile {
   /// A `.h5` file's model: its config (or `architecture`) and its weights.
   static func load(_ file: File, architecture: String?) throws -> KerasModel {
     let root = file.root
-    let embedded = try root.stringAttribute("model_config")
-    guard let configText = architecture ?? embedded else {
-      throw KerasError(
-        "a weights-only file with no model_config; give the architecture JSON of model.to_json() with --config")
-    }
-    let weightsRoot = root.contains("model_weights") ? try root.group("model_weights") : root
-    let fileVersion = try root.stringAttribute("keras_version") ?? weightsRoot.stringAttribute("keras_version")
+    let (configText, fileVersion) = try config(of: root, architecture: architecture)
     var model = try parse(configText, version: fileVersion)
+    let weightsRoot = root.contains("model_weights") ? try root.group("model_weights") : root
     if try weightsRoot.chunkedStringsAttribute("layer_names") != nil {
       try WeightLoader.assign(try WeightLoader.groups(in: weightsRoot), to: &model)
     } else {
       try ArchiveWeights.assign(from: root, to: &model)
     }
     return model
+  }
+
+  /// A `.h5` file's config text (or `architecture`) and the Keras version that wrote it.
+  static func config(of root: Group, architecture: String?) throws -> (text: String, version: String?) {
+    guard let text = try architecture ?? root.stringAttribute("model_config") else {
+      throw KerasError(
+        "a weights-only file with no model_config; give the architecture JSON of model.to_json() with --config")
+    }
+    let weightsRoot = root.contains("model_weights") ? try root.group("model_weights") : root
+    return (text, try root.stringAttribute("keras_version") ?? weightsRoot.stringAttribute("keras_version"))
   }
 
   /// A config document: `{"class_name", "config", …}`, Keras 3's carrying a `module` key.
@@ -91,19 +96,26 @@ public enum ModelFile {
 
   /// A `.keras` zip: `metadata.json`, `config.json` and `model.weights.h5`.
   static func loadArchive(_ archive: Archive, name: String) throws -> KerasModel {
-    func member(_ name: String) throws -> Data {
-      guard let entry = archive[name] else { throw KerasError("the archive has no \(name)") }
-      var data = Data()
-      _ = try archive.extract(entry) { data.append($0) }
-      return data
-    }
-    let metadata = try? JSONValue.parse(String(decoding: try member("metadata.json"), as: UTF8.self))
-    var model = try parse(
-      String(decoding: try member("config.json"), as: UTF8.self), version: metadata?["keras_version"]?.string ?? "3")
-    model.kerasVersion = metadata?["keras_version"]?.string ?? model.kerasVersion
-    let weights = try File(image: try member("model.weights.h5"), name: "\(name)/model.weights.h5")
+    let (text, version) = try config(of: archive)
+    var model = try parse(text, version: version ?? "3")
+    model.kerasVersion = version ?? model.kerasVersion
+    let weights = try File(image: try member("model.weights.h5", of: archive), name: "\(name)/model.weights.h5")
     try ArchiveWeights.assign(from: weights.root, to: &model)
     return model
+  }
+
+  /// A `.keras` archive's config text and the Keras version its metadata names, if any.
+  static func config(of archive: Archive) throws -> (text: String, version: String?) {
+    let metadata = try? JSONValue.parse(String(decoding: try member("metadata.json", of: archive), as: UTF8.self))
+    let text = String(decoding: try member("config.json", of: archive), as: UTF8.self)
+    return (text, metadata?["keras_version"]?.string)
+  }
+
+  static func member(_ name: String, of archive: Archive) throws -> Data {
+    guard let entry = archive[name] else { throw KerasError("the archive has no \(name)") }
+    var data = Data()
+    _ = try archive.extract(entry) { data.append($0) }
+    return data
   }
 
   static let zipMagic = Data([0x50, 0x4B, 0x03, 0x04])

@@ -1,6 +1,5 @@
 import Foundation
 import HDF5
-import JSON
 import ZIPFoundation
 
 /// What `ensemble check` learns of a model file from its config alone, without reading a
@@ -36,23 +35,11 @@ public struct Preflight {
   private static func configText(_ path: String, architecture: String?) throws -> (String, String, String?) {
     guard FileManager.default.fileExists(atPath: path) else { throw KerasError("no such file") }
     if try ModelFile.isZip(path) {
-      let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-      func member(_ name: String) throws -> String {
-        guard let entry = archive[name] else { throw KerasError("the archive has no \(name)") }
-        var data = Data()
-        _ = try archive.extract(entry) { data.append($0) }
-        return String(decoding: data, as: UTF8.self)
-      }
-      let metadata = try? JSONValue.parse(try member("metadata.json"))
-      return (".keras", try member("config.json"), metadata?["keras_version"]?.string ?? "3")
+      let (text, version) = try ModelFile.config(of: try Archive(url: URL(fileURLWithPath: path), accessMode: .read))
+      return (".keras", text, version ?? "3")
     }
-    let root = try File(reading: path).root
-    guard let text = try architecture ?? root.stringAttribute("model_config") else {
-      throw KerasError(
-        "a weights-only file with no model_config; give the architecture JSON of model.to_json() with --config")
-    }
-    let weights = root.contains("model_weights") ? try root.group("model_weights") : root
-    return (".h5", text, try root.stringAttribute("keras_version") ?? weights.stringAttribute("keras_version"))
+    let (text, version) = try ModelFile.config(of: try File(reading: path).root, architecture: architecture)
+    return (".h5", text, version)
   }
 
   /// Adds the problems of `model`'s layers (and of nested models and wrapped layers) and

@@ -67,8 +67,12 @@ struct Check: ParsableCommand {
       var lines: [String] = []
       for report in reports {
         let facts = report.preflight.map { "\($0.format), Keras \($0.kerasVersion ?? "unknown"), \($0.layers) layers" }
-        lines.append(
-          "\(report.path): " + [facts, report.problems.isEmpty ? "ok" : nil].compactMap { $0 }.joined(separator: ": "))
+        guard let facts else {
+          // Unreadable: the error names the file.
+          lines += report.problems.map { "problem: " + $0 }
+          continue
+        }
+        lines.append("\(report.path): \(facts)" + (report.problems.isEmpty ? ": ok" : ""))
         lines += report.problems.map { "  problem: " + $0 }
       }
       if merging, everyModelRuns { lines.append(mergeProblem.map { "merge: problem: " + $0 } ?? "merge: ok") }
