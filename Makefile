@@ -6,7 +6,7 @@ PYTHON := $(VENV)/bin/python
 RELEASE_BIN := .build/release/ensemble
 # parallel and Java (for pyspark) run the tests of ensemble as a streaming filter at scale;
 # GNU time measures its peak memory.
-APT_PACKAGES := libhdf5-dev libopenblas-dev pkg-config graphviz parallel openjdk-17-jre-headless time
+APT_PACKAGES := libhdf5-dev libopenblas-dev libxnnpack-dev libpthreadpool-dev pkg-config graphviz parallel openjdk-17-jre-headless time
 SOURCES := $(shell find Sources -name '*.swift')
 
 .PHONY: all deps venv build release install test demo fixtures picture lint format loc bench fuzz sanitize clean

@@ -17,11 +17,15 @@ let package = Package(
       name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
     .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CXNNPACK", providers: [.apt(["libxnnpack-dev", "libpthreadpool-dev"])]),
+
+    // MARK: - C kernels (compiled with the package)
+    .target(name: "CVectorMath"),
 
     // MARK: - Library
     .target(name: "HDF5", dependencies: ["CHDF5"]),
     .target(name: "JSON"),
-    .target(name: "Graph", dependencies: ["CBLAS"]),
+    .target(name: "Graph", dependencies: ["CBLAS", "CXNNPACK", "CVectorMath"]),
     .target(name: "Keras", dependencies: ["HDF5", "JSON", "Graph", "ZIPFoundation"]),
     .target(name: "Merge", dependencies: ["Keras", "Graph"]),
     .target(name: "TensorIO", dependencies: ["Graph", "JSON", "ZIPFoundation"]),

@@ -34,7 +34,10 @@ def lstm(name):
                              L.Dense(5, activation="softmax")], name=name)
 
 
-def main(out):
+def build(out, binary):
+    """Writes W1–W5 (each member, and the pair merged by `binary`) under `out`; one dict per
+    workload: name, title, merged path, inputs (numpy arrays), samples, rival batch sizes."""
+    import numpy as np
     os.makedirs(out, exist_ok=True)
     for tag in "ab":
         cnn(f"cnn_{tag}").save(os.path.join(out, f"w2_{tag}.h5"))
@@ -42,13 +45,37 @@ def main(out):
         lstm(f"lstm_{tag}").save(os.path.join(out, f"w4_{tag}.h5"))
     keras.applications.MobileNetV2(weights=None, input_shape=(224, 224, 3)).save(os.path.join(out, "w5_a.h5"))
     keras.applications.ResNet50(weights=None, input_shape=(224, 224, 3)).save(os.path.join(out, "w5_b.h5"))
-    binary = os.path.join(ROOT, ".build", "release", "ensemble")
     seed = [os.path.join(ROOT, "fixtures", "models", f"k2_seed_{tag}.h5") for tag in "ab"]
-    cases = [("W1", ["--weighted", "0.1", *seed])] + [
-        (f"W{n}", ["--average", os.path.join(out, f"w{n}_a.h5"), os.path.join(out, f"w{n}_b.h5")]) for n in (2, 3, 4, 5)]
-    for name, args in cases:
-        facts = json.loads(subprocess.run([binary, "summary", "--json", *args], capture_output=True, check=True).stdout)
-        print(f"{name}: {facts['total_flops']:,} FLOPs per sample, {facts['total_params']:,} params, "
+    rng = np.random.default_rng(0)
+    table = [
+        ("W1", "the seed pair, --weighted 0.1", ["--weighted", "0.1", *seed],
+         [rng.normal(0, 1, (1_000_000, 5)), rng.normal(0, 1, (1_000_000, 7))], [4096, 65536]),
+        ("W2", "two CNNs (Conv 32, Conv 64, Dense 128), averaged", None,
+         [rng.uniform(0, 1, (10_000, 28, 28, 1))], [256, 1024]),
+        ("W3", "two MLPs 784 → 2048 → 2048 → 10, averaged", None, [rng.uniform(0, 1, (100_000, 784))], [256, 2048]),
+        ("W4", "two Embedding(20000, 64) → LSTM(128) → Dense(5), averaged", None,
+         [rng.integers(0, 20000, (10_000, 50))], [256, 1024]),
+        ("W5", "MobileNetV2 + ResNet50 at 224×224, averaged", None, [rng.uniform(-1, 1, (128, 224, 224, 3))],
+         [16, 64]),
+    ]
+    result = []
+    for name, title, args, inputs, batches in table:
+        members = args or ["--average", os.path.join(out, f"{name.lower()}_a.h5"),
+                           os.path.join(out, f"{name.lower()}_b.h5")]
+        merged = os.path.join(out, f"{name.lower()}.h5")
+        subprocess.run([binary, "merge", *members, "-o", merged, "--force"], check=True, capture_output=True)
+        inputs = [x.astype("int32" if name == "W4" else "float32") for x in inputs]
+        result.append({"name": name, "title": title, "merged": merged, "inputs": inputs,
+                       "samples": inputs[0].shape[0], "batches": batches, "members": members})
+    return result
+
+
+def main(out):
+    binary = os.path.join(ROOT, ".build", "release", "ensemble")
+    for work in build(out, binary):
+        facts = json.loads(subprocess.run([binary, "summary", "--json", *work["members"]], capture_output=True,
+                                          check=True).stdout)
+        print(f"{work['name']}: {facts['total_flops']:,} FLOPs per sample, {facts['total_params']:,} params, "
               f"{facts['activation_bytes']:,} activation bytes")
 
 

@@ -2,7 +2,8 @@
 # Line budget (tinygrad's sz.py idea): prints lines per target and fails past the budgets.
 # 12400: raised from 10500 when predict became a streaming filter with six input and six
 # output formats (TensorIO grew by about 1,300 lines), and `check`, TensorFlow functions and
-# Keras 3 operation nodes arrived.
+# Keras 3 operation nodes arrived. 12800: XNNPACK convolutions and Dense layers, ReLU folding
+# and the vectorised recurrent cell, for the speed issue.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
@@ -12,8 +13,8 @@ for target in Sources/*/; do
   printf '%-12s %6d\n' "$name" "$lines"
 done
 total=$(find Sources -name '*.swift' -print0 | xargs -0 cat | wc -l)
-printf '%-12s %6d (budget 12400)\n' total "$total"
-[ "$total" -le 12400 ] || { echo "over the line budget"; status=1; }
+printf '%-12s %6d (budget 12800)\n' total "$total"
+[ "$total" -le 12800 ] || { echo "over the line budget"; status=1; }
 while read -r count file; do
   [ "$file" = total ] && continue
   if [ "$count" -gt 400 ]; then echo "$file has $count lines (max 400)"; status=1; fi

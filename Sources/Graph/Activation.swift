@@ -1,7 +1,7 @@
 import Foundation
 
 /// Element-wise activation functions, with Keras's formulas.
-public enum Activation: Equatable, CustomStringConvertible {
+public enum Activation: Equatable {
   case linear
   /// `x < t ? slope·(x − t) : min(x, max)`; plain relu is `max: nil, slope: 0, threshold: 0`.
   case relu(max: Float?, slope: Float, threshold: Float)
@@ -42,6 +42,4 @@ public enum Activation: Equatable, CustomStringConvertible {
   case softShrink(threshold: Float)
   /// 0 for `x ≤ −1`, x for `x ≥ 1`, `(x + 1)²/4` between.
   case sparsePlus
-
-  public var description: String { "\(self)".components(separatedBy: "(").first ?? "" }
 }

@@ -108,7 +108,9 @@ public final class Executor {
   private func run(_ inputs: [Tensor], rows: Range<Int>, worker: Int) throws -> [Tensor] {
     let inputShapes = inputs.map { [rows.count] + $0.shape.dropFirst() }
     let box = plans[worker]
-    if box.plan?.inputShapes != inputShapes { box.plan = try Plan(graph, inputShapes: inputShapes) }
+    if box.plan?.inputShapes != inputShapes {
+      box.plan = try Plan(graph, inputShapes: inputShapes, scratch: box.scratch)
+    }
     guard let plan = box.plan else { return [] }
     for (value, input) in zip(graph.inputs, inputs) {
       let width = input.shape.dropFirst().reduce(1, *)
@@ -118,6 +120,7 @@ public final class Executor {
     }
     for index in plan.steps {
       let node = graph.nodes[index]
+      plan.scratch.node = index
       let failure = node.op.run(
         node.inputs.map { UnsafePointer(plan.buffer($0)) }, node.inputs.map { plan.shapes[$0.id] },
         node.outputs.map { plan.buffer($0) }, node.outputs.map { plan.shapes[$0.id] }, scratch: plan.scratch)
@@ -132,15 +135,16 @@ public final class Executor {
   }
 }
 
-/// A worker's current plan.
+/// A worker's current plan, and the scratch memory and packed kernels its plans share.
 private final class PlanBox {
   var plan: Plan?
+  let scratch = Scratch()
 }
 
 /// Concrete shapes and buffer slots for one set of input shapes.
 private final class Plan {
   let inputShapes: [[Int]]
-  let scratch = Scratch()
+  let scratch: Scratch
   var shapes: [[Int]]
   var steps: [Int] = []
   private var slotOf: [Int]
@@ -148,8 +152,8 @@ private final class Plan {
   /// The bytes of all buffer slots.
   private(set) var slotBytes = 0
 
-  init(_ graph: Graph, inputShapes: [[Int]]) throws {
-    self.inputShapes = inputShapes
+  init(_ graph: Graph, inputShapes: [[Int]], scratch: Scratch = Scratch()) throws {
+    (self.inputShapes, self.scratch) = (inputShapes, scratch)
     shapes = graph.shapes.map(\.concrete)
     slotOf = [Int](repeating: -1, count: graph.shapes.count)
     for (value, shape) in zip(graph.inputs, inputShapes) {

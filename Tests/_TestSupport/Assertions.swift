@@ -14,7 +14,7 @@ public func assertClose(
   var worst: (index: Int, excess: Float)? = nil
   for index in 0..<actual.count {
     let (a, e) = (actual.data[index], expected.data[index])
-    if a.isNaN && e.isNaN { continue }
+    if a == e || (a.isNaN && e.isNaN) { continue }
     let excess = abs(a - e) - (atol + rtol * abs(e))
     if !(excess <= 0), excess > (worst?.excess ?? -1) || excess.isNaN {
       worst = (index, excess.isNaN ? .infinity : excess)

@@ -22,13 +22,17 @@ enum ConvolutionKernel {
     }
   }
 
-  /// `y = conv(x) + bias` by im2col and one sgemm per block of output pixels and group. A
-  /// depthwise convolution (one input channel per group) runs as direct loops instead.
+  /// `y = conv(x) + bias` by XNNPACK (`PackedOperator`), or where it refuses (or when
+  /// `packed` is false, for the tests of this path) by im2col and one sgemm per block of
+  /// output pixels and group; a depthwise convolution then runs as direct loops.
   static func run(
     _ op: Convolution, _ x: UnsafePointer<Float>, inShape: [Int], _ y: UnsafeMutablePointer<Float>, outShape: [Int],
-    scratch: Scratch
+    scratch: Scratch, packed: Bool = true
   ) {
     let (n, h, w, c) = dims4(inShape)
+    if packed, scratch.packed(h: h, w: w, { PackedOperator(op, h: h, w: w) }).run(x, y, n: n, h: h, w: w, channels: c) {
+      return
+    }
     let (_, oh, ow, f) = dims4(outShape)
     let (kh, kw) = pair(op.size), (sh, sw) = pair(op.strides), (dh, dw) = pair(op.dilation)
     let padTop = inShape.count == 3 ? 0 : Window.padBefore(h, size: kh, stride: sh, dilation: dh, padding: op.padding)

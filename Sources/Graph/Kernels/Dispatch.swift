@@ -14,7 +14,7 @@ extension Op {
     case .input:
       break
     case .dense(let op):
-      MatMul.dense(op, x!, y, rows: count / op.inputs)
+      MatMul.dense(op, x!, y, rows: count / op.inputs, scratch: scratch)
     case .activation(let activation):
       Elementwise.apply(activation, x!, y, count: count)
     case .softmax(let axis, let log):

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// Element-wise activation kernels, `y[i] = f(x[i])`.
@@ -10,9 +11,9 @@ enum Elementwise {
     case .relu(nil, 0, 0):
       for i in 0..<count { y[i] = Swift.max(x[i], 0) }
     case .sigmoid:
-      for i in 0..<count { y[i] = 1 / (1 + Foundation.exp(-x[i])) }
+      ensemble_sigmoid(x, y, count)
     case .tanh:
-      for i in 0..<count { y[i] = Foundation.tanh(x[i]) }
+      ensemble_tanh(x, y, count)
     default:
       let function = activation.function
       for i in 0..<count { y[i] = function(x[i]) }

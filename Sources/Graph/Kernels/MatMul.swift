@@ -75,9 +75,14 @@ public enum MatMul {
     }
   }
 
-  /// `y = x·kernel + bias` for every row of x: the bias is copied into each output row and
-  /// one sgemm over the whole batch accumulates onto it.
-  static func dense(_ op: Dense, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int) {
+  /// `y = x·kernel + bias` for every row of x, by XNNPACK (`PackedOperator`, the node's
+  /// operator `slot`) or, where it refuses or `packed` is false, the bias copied into each
+  /// output row and one sgemm over the whole batch accumulating onto it.
+  static func dense(
+    _ op: Dense, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, scratch: Scratch,
+    slot: Int = 0, packed: Bool = true
+  ) {
+    if packed, scratch.packed(slot: slot, { PackedOperator(op) }).run(x, y, n: rows, channels: op.inputs) { return }
     if let bias = op.bias {
       bias.withUnsafeBufferPointer { b in
         for row in 0..<rows { (y + row * op.units).update(from: b.baseAddress!, count: op.units) }

@@ -1,5 +1,9 @@
-/// The recurrent kernel: the input projection of every step in one sgemm, then per step one
-/// sgemm for `h·U` and the gate arithmetic.
+import CVectorMath
+
+/// The recurrent kernel: the input projection of every step in one product, then per step one
+/// product `h·U` for the whole batch and the gate arithmetic (an LSTM with Keras's default
+/// activations through `ensemble_lstm_cell`, vectorised). Scratch memory only, nothing
+/// allocated per step.
 enum RecurrentKernel {
   static func run(
     _ op: Recurrent, _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, shape: [Int],
@@ -11,17 +15,15 @@ enum RecurrentKernel {
     let h = scratch.buffer(2, n * u), c = scratch.buffer(3, n * u), gated = scratch.buffer(4, n * u)
     h.update(repeating: 0, count: n * u)
     c.update(repeating: 0, count: n * u)
-    let inputBias = op.bias.map { Array($0.prefix(width)) }
+    // x·W + b over every step at once, then per step h·U (+ the recurrent bias), both as Dense
+    // layers on XNNPACK: operators 0 and 1 of this node.
+    let inputs = Dense(
+      kernel: op.kernel, bias: op.bias.map { Array($0.prefix(width)) }, inputs: op.inputs, units: width)
     let recurrentBias: [Float]? = op.bias.flatMap { $0.count == 2 * width ? Array($0.suffix(width)) : nil }
-    op.kernel.withUnsafeBufferPointer { w in
-      MatMul.gemm(
-        x, lda: op.inputs, w.baseAddress!, ldb: width, projected, ldc: width, m: n * steps, k: op.inputs, n: width,
-        accumulate: false)
-    }
-    if let inputBias {
-      for row in 0..<(n * steps) { for j in 0..<width { projected[row * width + j] += inputBias[j] } }
-    }
+    let hidden = Dense(kernel: op.recurrentKernel, bias: recurrentBias, inputs: u, units: width)
+    MatMul.dense(inputs, x, projected, rows: n * steps, scratch: scratch)
     let act = op.activation.function, gate = op.recurrentActivation.function
+    let standard = op.activation == .tanh && op.recurrentActivation == .sigmoid
     let sequence = outputs[0]
     op.recurrentKernel.withUnsafeBufferPointer { uPointer in
       let uk = uPointer.baseAddress!
@@ -32,10 +34,7 @@ enum RecurrentKernel {
           // z and r from h·U[:, :2u]; the candidate needs (r⊙h)·U[:, 2u:].
           MatMul.gemm(h, lda: u, uk, ldb: width, recurrent, ldc: width, m: n, k: u, n: 2 * u, accumulate: false)
         default:
-          MatMul.gemm(h, lda: u, uk, ldb: width, recurrent, ldc: width, m: n, k: u, n: width, accumulate: false)
-          if let recurrentBias {
-            for b in 0..<n { for j in 0..<width { recurrent[b * width + j] += recurrentBias[j] } }
-          }
+          MatMul.dense(hidden, h, recurrent, rows: n, scratch: scratch, slot: 1)
         }
         if case .gru(resetAfter: false) = op.cell {
           for b in 0..<n {
@@ -51,6 +50,8 @@ enum RecurrentKernel {
           let hb = h + b * u, cb = c + b * u
           if keep {
             switch op.cell {
+            case .lstm where standard:
+              ensemble_lstm_cell(xp, hp, hb, cb, u)
             case .lstm:
               for j in 0..<u {
                 let i = gate(xp[j] + hp[j]), f = gate(xp[u + j] + hp[u + j])

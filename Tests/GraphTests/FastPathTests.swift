@@ -1,0 +1,84 @@
+import CVectorMath
+import Foundation
+import XCTest
+import _TestSupport
+
+@testable import Graph
+
+/// The paths `KernelConformanceTests` does not reach through the executor: the OpenBLAS
+/// kernels XNNPACK stands in front of, and the vectorised activations.
+final class FastPathTests: XCTestCase {
+  func testOpenBLASConvolutionAndDenseMatchReference() {
+    var random = KernelConformanceTests.Random(state: 7)
+    let scratch = Scratch()
+    for trial in 0..<30 {
+      let groups = random.pick([1, 2])
+      let (inputs, filters) = (groups * random.int(1...4), groups * random.int(1...3))
+      let size = [random.int(1...3), random.int(1...3)], strides = [random.int(1...2), random.int(1...2)]
+      let op = Convolution(
+        kernel: random.floats(size[0] * size[1] * (inputs / groups) * filters), bias: random.floats(filters),
+        size: size, strides: strides, dilation: [1, 1], padding: random.pick([.valid, .same]), groups: groups,
+        inputs: inputs, filters: filters)
+      let spatial = [size[0] + random.int(0...6), size[1] + random.int(0...6)]
+      let x = Tensor(shape: [2] + spatial + [inputs], data: random.floats(2 * spatial[0] * spatial[1] * inputs))
+      let expected = Reference.convolution(op, x)
+      var y = [Float](repeating: .nan, count: expected.count)
+      x.data.withUnsafeBufferPointer { xp in
+        ConvolutionKernel.run(
+          op, xp.baseAddress!, inShape: x.shape, &y, outShape: expected.shape, scratch: scratch, packed: false)
+      }
+      assertClose(Tensor(shape: expected.shape, data: y), expected, "OpenBLAS conv \(trial)")
+    }
+    for trial in 0..<10 {
+      let (rows, inputs, units) = (random.int(1...9), random.int(1...70), random.int(1...40))
+      let op = Dense(kernel: random.floats(inputs * units), bias: random.floats(units), inputs: inputs, units: units)
+      let x = Tensor(shape: [rows, inputs], data: random.floats(rows * inputs))
+      var y = [Float](repeating: .nan, count: rows * units)
+      x.data.withUnsafeBufferPointer {
+        MatMul.dense(op, $0.baseAddress!, &y, rows: rows, scratch: scratch, packed: false)
+      }
+      assertClose(Tensor(shape: [rows, units], data: y), Reference.dense(op, x), "OpenBLAS dense \(trial)")
+    }
+  }
+
+  /// The vectorised sigmoid and tanh against double precision, from tiny to saturated inputs.
+  func testVectorisedActivationsAgainstDoublePrecision() {
+    var x: [Float] = stride(from: -100, through: 100, by: 0.0137).map { Float($0) }
+    x += [0, 1e-30, -1e-20, 1e-8, 3e-5, -0.49999, 0.5, 0.50001, 88, 89, -88, -89, 1000, -1000]
+    var sigmoid = [Float](repeating: 0, count: x.count), tanh = sigmoid
+    ensemble_sigmoid(x, &sigmoid, x.count)
+    ensemble_tanh(x, &tanh, x.count)
+    for (index, value) in x.enumerated() {
+      let v = Double(value)
+      let expected: [(Float, Double)] = [
+        (sigmoid[index], 1 / (1 + Foundation.exp(-v))), (tanh[index], Foundation.tanh(v)),
+      ]
+      for (actual, exact) in expected {
+        let error = abs(Double(actual) - exact)
+        XCTAssert(
+          error <= 4e-7 * max(abs(exact), 1e-30) || error < 1e-38, "x = \(value): \(actual), should be \(exact)")
+      }
+    }
+  }
+
+  /// NaN and infinities in the input reach the output as Keras gives them (XNNPACK, which
+  /// would turn them into numbers, steps aside for such a batch).
+  func testNonFiniteInputsPassThroughDenseAndConvolution() throws {
+    var random = KernelConformanceTests.Random(state: 9)
+    let dense = Dense(kernel: random.floats(6 * 4), bias: random.floats(4), inputs: 6, units: 4)
+    let conv = Convolution(
+      kernel: random.floats(2 * 2 * 3 * 4), bias: random.floats(4), size: [2, 2], strides: [1, 1], dilation: [1, 1],
+      padding: .valid, groups: 1, inputs: 3, filters: 4)
+    for (op, features) in [(Op.dense(dense), [6]), (.convolution(conv), [4, 4, 3])] {
+      var data = random.floats(4 * features.reduce(1, *))
+      (data[1], data[data.count / 2], data[data.count - 1]) = (.nan, .infinity, -.infinity)
+      let x = Tensor(shape: [4] + features, data: data)
+      let graph = Graph()
+      graph.outputs = try graph.addNode(op, [graph.input(Shape([nil] + features.map { Optional($0) }))])
+      let expected: Tensor
+      if case .dense = op { expected = Reference.dense(dense, x) } else { expected = Reference.convolution(conv, x) }
+      XCTAssert(expected.data.contains { !$0.isFinite })
+      assertClose(try Executor(graph).predict([x], batchSize: 2)[0], expected, "\(features)")
+    }
+  }
+}
