@@ -1,13 +1,14 @@
 """ensemble beside ONNX Runtime, Keras 3 on TensorFlow and tf_keras on the workloads W1–W5.
 
-    make bench            # or: .venv/bin/python bench/run.py [--quick] [--only W2,W4]
+    make bench            # or: .venv/bin/python bench/run.py [--quick] [--only W2]
 
 Workloads (bench/workloads.py builds them with real Keras, random weights): W1 the seed pair
 merged with --weighted 0.1 (1,000,000 rows, and 32 rows for the cold start); W2 two CNNs,
 W3 two wide MLPs, W4 two Embedding → LSTM models, W5 MobileNetV2 + ResNet50, each pair
 merged with --average. Every contender runs the same merged file (ONNX through tf2onnx).
 
-- ensemble is timed as a whole process (start, load, read .npy, predict, write .npy);
+- ensemble is timed as a whole process (start, load, read .npy, predict, write .npy to
+  stdout, which goes to /dev/null);
 - ONNX Runtime (2 intra-op threads) by `session.run`, in process, at its best batch;
 - Keras 3 (TensorFlow backend) by `predict` at its best batch, by `model(x)` and by a
   `tf.function` of the model, in process; tf_keras by `predict` at its best batch.
@@ -18,7 +19,7 @@ checked against tf_keras's `predict` (1e-4) before its time counts. Times are th
 It prints samples/s, the ratio ensemble / best rival, ensemble's GFLOP/s and that as a share
 of sgemm's peak on this machine (numpy's OpenBLAS, 2048² float32, all cores), the cold start
 against Keras 3, and scaling (1 core against 2; 1M against 10M rows). JSON goes to
-bench/results/compute.json (not committed).
+bench/results/compute.json (not committed). Each workload runs in its own process.
 """
 import argparse
 import json
@@ -67,10 +68,15 @@ def sgemm_peak(threads):
 
 
 def ensemble_time(model, paths, repeats, cores=None):
+    """Seconds of a whole `ensemble predict` process writing .npy to stdout (/dev/null: a file
+    would add the fsync before its rename, which no rival makes), and its output, from one
+    more run writing a file."""
+    prefix = [] if cores is None else ["taskset", "-c", cores]
+    command = prefix + [BINARY, "predict", model, *sum((["--input", p] for p in paths), []), "--quiet"]
     out = paths[0] + ".ours.npy"
-    command = ([] if cores is None else ["taskset", "-c", cores]) + [
-        BINARY, "predict", model, *sum((["--input", p] for p in paths), []), "-o", out, "--force", "--quiet"]
-    seconds = best_time(lambda: subprocess.run(command, check=True, capture_output=True), repeats)
+    subprocess.run(command + ["-o", out, "--force"], check=True, capture_output=True)
+    seconds = best_time(lambda: subprocess.run(command + ["--format", "npy"], check=True,
+                                               stdout=subprocess.DEVNULL), repeats)
     return seconds, np.load(out)
 
 
@@ -136,49 +142,66 @@ def flops_per_sample(merged):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the samples, 2 repeats")
-    parser.add_argument("--only", help="comma-separated workloads, e.g. W2,W4")
+    parser.add_argument("--only", help="one workload, e.g. W2 (default: each in its own process, in turn)")
+    parser.add_argument("--peak", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not os.path.exists(BINARY):
         sys.exit(f"{BINARY} is missing: run `make release` first")
-    repeats = 2 if args.quick else 3
-    peak = {1: sgemm_peak(1), 2: sgemm_peak(os.cpu_count())}
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; OPENBLAS_* unset; "
-          f"sgemm peak {peak[1]:.0f} GFLOP/s on 1 core, {peak[2]:.0f} on all")
-    report = {"peak_gflops": peak, "workloads": [], "scaling": {}}
+    results = os.path.join(HERE, "results")
+    os.makedirs(results, exist_ok=True)
+    if args.only is None:
+        # One process per workload: W5's rivals alone hold gigabytes that Python does not return.
+        peak = {1: sgemm_peak(1), 2: sgemm_peak(os.cpu_count())}
+        print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; OPENBLAS_* unset; "
+              f"sgemm peak {peak[1]:.0f} GFLOP/s on 1 core, {peak[2]:.0f} on all", flush=True)
+        report = {"peak_gflops": peak, "workloads": []}
+        for name in ("W1", "W2", "W3", "W4", "W5"):
+            subprocess.run([sys.executable, "-W", "ignore", __file__, "--only", name, "--peak", str(peak[2])]
+                           + (["--quick"] if args.quick else []), check=True)
+            with open(os.path.join(results, f"compute-{name}.json")) as part:
+                found = json.load(part)
+            report["workloads"] += found["workloads"]
+            report.update({k: v for k, v in found.items() if k == "scaling"})
+        with open(os.path.join(results, "compute.json"), "w") as out:
+            json.dump(report, out, indent=1)
+        return
+    run_one(args.only, args.quick, float(args.peak) if args.peak else sgemm_peak(os.cpu_count()), results)
+
+
+def run_one(name, quick, peak, results):
+    repeats = 2 if quick else 3
+    report = {"workloads": []}
     with tempfile.TemporaryDirectory() as folder:
-        models = workloads.build(folder, BINARY)
-        chosen = [w for w in models if args.only is None or w["name"] in args.only.split(",")]
-        for work in chosen:
-            count = work["samples"] // (10 if args.quick else 1)
-            inputs = [x[:count] for x in work["inputs"]]
-            paths = []
-            for index, x in enumerate(inputs):
-                paths.append(os.path.join(folder, f"{work['name']}_in{index}.npy"))
-                np.save(paths[-1], x)
-            found, reference = rivals(work["merged"], inputs, work["batches"], repeats, folder, work["name"])
-            ours, output = ensemble_time(work["merged"], paths, repeats)
-            np.testing.assert_allclose(output, reference, rtol=1e-4, atol=1e-4)
-            for label, (_, theirs) in found.items():
-                np.testing.assert_allclose(theirs, reference, rtol=1e-4, atol=1e-4, err_msg=label)
-            one_core, _ = ensemble_time(work["merged"], paths, 1, cores="0")
-            flops = flops_per_sample(work["merged"])
-            gflops = flops * count / ours / 1e9
-            best_label = min(found, key=lambda k: found[k][0])
-            row = {"workload": work["name"], "samples": count, "flops_per_sample": flops,
-                   "ensemble_s": ours, "ensemble_1core_s": one_core, "gflops": gflops,
-                   "peak_share": gflops / peak[2], "rivals_s": {k: v[0] for k, v in found.items()}}
-            report["workloads"].append(row)
-            print(f"\n{work['name']} {work['title']}: {count:,} samples, {flops / 1e6:,.2f} MFLOP each")
-            print(f"  {'ensemble (whole process)':34s} {count / ours:10,.0f} /s   {gflops:6.1f} GFLOP/s, "
-                  f"{100 * gflops / peak[2]:.0f}% of sgemm peak; 1 core {count / one_core:,.0f} /s "
-                  f"({one_core / ours:.2f}× from 2 cores)")
-            for label, (seconds, _) in sorted(found.items(), key=lambda kv: kv[1][0]):
-                print(f"  {label:34s} {count / seconds:10,.0f} /s   ensemble {seconds / ours:5.2f}×"
-                      + ("   ← best rival" if label == best_label else ""), flush=True)
-        if args.only is None or "W1" in args.only:
-            report["scaling"] = cold_start_and_rows(models[0], folder, repeats)
-    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
-    with open(os.path.join(HERE, "results", "compute.json"), "w") as out:
+        work = next(w for w in workloads.build(folder, BINARY, only=name))
+        count = work["samples"] // (10 if quick else 1)
+        inputs = [x[:count] for x in work["inputs"]]
+        paths = []
+        for index, x in enumerate(inputs):
+            paths.append(os.path.join(folder, f"{name}_in{index}.npy"))
+            np.save(paths[-1], x)
+        found, reference = rivals(work["merged"], inputs, work["batches"], repeats, folder, name)
+        ours, output = ensemble_time(work["merged"], paths, repeats)
+        np.testing.assert_allclose(output, reference, rtol=1e-4, atol=1e-4)
+        for label, (_, theirs) in found.items():
+            np.testing.assert_allclose(theirs, reference, rtol=1e-4, atol=1e-4, err_msg=label)
+        one_core, _ = ensemble_time(work["merged"], paths, 1, cores="0")
+        flops = flops_per_sample(work["merged"])
+        gflops = flops * count / ours / 1e9
+        best_label = min(found, key=lambda k: found[k][0])
+        report["workloads"].append({
+            "workload": name, "samples": count, "flops_per_sample": flops, "ensemble_s": ours,
+            "ensemble_1core_s": one_core, "gflops": gflops, "peak_share": gflops / peak,
+            "rivals_s": {k: v[0] for k, v in found.items()}, "best_rival": best_label})
+        print(f"\n{name} {work['title']}: {count:,} samples, {flops / 1e6:,.2f} MFLOP each")
+        print(f"  {'ensemble (whole process)':34s} {count / ours:10,.0f} /s   {gflops:6.1f} GFLOP/s, "
+              f"{100 * gflops / peak:.0f}% of sgemm peak; 1 core {count / one_core:,.0f} /s "
+              f"({one_core / ours:.2f}× from 2 cores)")
+        for label, (seconds, _) in sorted(found.items(), key=lambda kv: kv[1][0]):
+            print(f"  {label:34s} {count / seconds:10,.0f} /s   ensemble {seconds / ours:5.2f}×"
+                  + ("   ← best rival" if label == best_label else ""), flush=True)
+        if name == "W1":
+            report["scaling"] = cold_start_and_rows(work, folder, repeats)
+    with open(os.path.join(results, f"compute-{name}.json"), "w") as out:
         json.dump(report, out, indent=1)
 
 

@@ -34,17 +34,20 @@ def lstm(name):
                              L.Dense(5, activation="softmax")], name=name)
 
 
-def build(out, binary):
-    """Writes W1–W5 (each member, and the pair merged by `binary`) under `out`; one dict per
-    workload: name, title, merged path, inputs (numpy arrays), samples, rival batch sizes."""
+def build(out, binary, only=None):
+    """Writes W1–W5, or the workload `only` (each member, and the pair merged by `binary`)
+    under `out`; one dict per workload: name, title, merged path, inputs (numpy arrays),
+    samples, rival batch sizes, the merge's arguments."""
     import numpy as np
     os.makedirs(out, exist_ok=True)
+    makers = {"W2": cnn, "W3": mlp, "W4": lstm}
     for tag in "ab":
-        cnn(f"cnn_{tag}").save(os.path.join(out, f"w2_{tag}.h5"))
-        mlp(f"mlp_{tag}").save(os.path.join(out, f"w3_{tag}.h5"))
-        lstm(f"lstm_{tag}").save(os.path.join(out, f"w4_{tag}.h5"))
-    keras.applications.MobileNetV2(weights=None, input_shape=(224, 224, 3)).save(os.path.join(out, "w5_a.h5"))
-    keras.applications.ResNet50(weights=None, input_shape=(224, 224, 3)).save(os.path.join(out, "w5_b.h5"))
+        for name, make in makers.items():
+            if only in (None, name):
+                make(f"{name.lower()}_{tag}").save(os.path.join(out, f"{name.lower()}_{tag}.h5"))
+    if only in (None, "W5"):
+        keras.applications.MobileNetV2(weights=None, input_shape=(224, 224, 3)).save(os.path.join(out, "w5_a.h5"))
+        keras.applications.ResNet50(weights=None, input_shape=(224, 224, 3)).save(os.path.join(out, "w5_b.h5"))
     seed = [os.path.join(ROOT, "fixtures", "models", f"k2_seed_{tag}.h5") for tag in "ab"]
     rng = np.random.default_rng(0)
     table = [
@@ -56,10 +59,12 @@ def build(out, binary):
         ("W4", "two Embedding(20000, 64) → LSTM(128) → Dense(5), averaged", None,
          [rng.integers(0, 20000, (10_000, 50))], [256, 1024]),
         ("W5", "MobileNetV2 + ResNet50 at 224×224, averaged", None, [rng.uniform(-1, 1, (128, 224, 224, 3))],
-         [16, 64]),
+         [8, 32]),
     ]
     result = []
     for name, title, args, inputs, batches in table:
+        if only not in (None, name):
+            continue
         members = args or ["--average", os.path.join(out, f"{name.lower()}_a.h5"),
                            os.path.join(out, f"{name.lower()}_b.h5")]
         merged = os.path.join(out, f"{name.lower()}.h5")

@@ -54,6 +54,13 @@ CLONES void ensemble_sigmoid(const float *x, float *y, size_t count) {
   for (size_t i = 0; i < count; i++) y[i] = sigmoid_approx(x[i]);
 }
 
+CLONES void ensemble_relu(const float *x, float *y, size_t count, float maximum, float slope, float threshold) {
+  for (size_t i = 0; i < count; i++) {
+    float v = x[i];
+    y[i] = v >= maximum ? maximum : (v >= threshold ? v : slope * (v - threshold));
+  }
+}
+
 CLONES void ensemble_tanh(const float *x, float *y, size_t count) {
   for (size_t i = 0; i < count; i++) y[i] = tanh_approx(x[i]);
 }

@@ -22,10 +22,11 @@ public final class Executor {
 
   /// A batch size that keeps the largest intermediate tensor of a batch near 4 MB, so a
   /// batch's working set stays in cache and a plan's buffers stay small (large batches of
-  /// images cost more in fresh pages than they save), between 1 and 256 samples.
+  /// images cost more in fresh pages than they save), between 1 and 1024 samples (the seed pair
+  /// ran 1M rows in 0.10 s at 1024, 0.12 to 0.20 s at 256).
   public var automaticBatchSize: Int {
     let largest = graph.shapes.map { Shape($0.features).dims.reduce(1) { $0 * ($1 ?? 64) } }.max() ?? 1
-    return min(256, max(1, (4 << 20) / (4 * max(largest, 1))))
+    return min(1024, max(1, (4 << 20) / (4 * max(largest, 1))))
   }
 
   /// The activation memory one sample needs as the executor plans it: the buffer slots of a
@@ -70,12 +71,13 @@ public final class Executor {
     guard chunks.count > 1 else { return try run(inputs) }
     let lock = NSLock()
     var results = [[Tensor]?](repeating: nil, count: chunks.count)
-    var failure: Error?
+    // The failure of the earliest batch is the one reported, whichever worker meets one first.
+    var failure: (chunk: Int, error: Error)?
     var done = 0
     let active = min(workers, chunks.count)
     DispatchQueue.concurrentPerform(iterations: active) { worker in
       for index in stride(from: worker, to: chunks.count, by: active) {
-        if lock.withLock({ failure != nil }) { return }
+        if lock.withLock({ (failure?.chunk ?? .max) < index }) { return }
         do {
           let batch = try run(inputs, rows: chunks[index], worker: worker)
           lock.withLock {
@@ -84,12 +86,12 @@ public final class Executor {
             progress?(done, total)
           }
         } catch {
-          lock.withLock { failure = failure ?? error }
+          lock.withLock { if index < failure?.chunk ?? .max { failure = (index, error) } }
           return
         }
       }
     }
-    if let failure { throw failure }
+    if let failure { throw failure.error }
     let parts = results.compactMap { $0 }
     return (0..<graph.outputs.count).map { output in
       var data: [Float] = []

@@ -108,6 +108,8 @@ public struct Dense {
   public let bias: [Float]?
   public let inputs: Int
   public let units: Int
+  /// A ReLU folded in by the executor (`Graph.folded`): the output clamped to this range.
+  public var clamp: ClosedRange<Float>?
 
   public init(kernel: [Float], bias: [Float]?, inputs: Int, units: Int) {
     self.kernel = kernel
@@ -130,18 +132,31 @@ public struct ScaleShift {
   }
 }
 
-/// Layer normalisation over the trailing `axes` dimensions.
+/// Normalisation over the trailing `axes` dimensions of each sample, by one of Keras's
+/// statistics, then `·gamma + beta` where given.
 public struct LayerNorm {
+  public enum Statistic: Equatable {
+    /// LayerNormalization: `(x − mean)/√(var + ε)`, the variance biased.
+    case standard
+    /// LayerNormalization with `rms_scaling`: `x/√(var + ε)`.
+    case varianceScaling
+    /// RMSNormalization: `x/√(mean(x²) + ε)`.
+    case rootMeanSquare
+    /// UnitNormalization: `x·min(1/√Σx², bound)`.
+    case unit(bound: Float)
+  }
   public let axes: Int
   public let gamma: [Float]?
   public let beta: [Float]?
   public let epsilon: Float
+  public let statistic: Statistic
 
-  public init(axes: Int, gamma: [Float]?, beta: [Float]?, epsilon: Float) {
+  public init(axes: Int, gamma: [Float]?, beta: [Float]?, epsilon: Float, statistic: Statistic = .standard) {
     self.axes = axes
     self.gamma = gamma
     self.beta = beta
     self.epsilon = epsilon
+    self.statistic = statistic
   }
 }
 

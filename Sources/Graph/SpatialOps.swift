@@ -26,6 +26,8 @@ public struct Convolution {
   public let groups: Int
   public let inputs: Int
   public let filters: Int
+  /// A ReLU folded in by the executor (`Graph.folded`): the output clamped to this range.
+  public var clamp: ClosedRange<Float>?
 
   public init(
     kernel: [Float], bias: [Float]?, size: [Int], strides: [Int], dilation: [Int], padding: Padding, groups: Int,

@@ -24,7 +24,7 @@ final class SummaryCLITests: XCTestCase {
        Trainable params: 275 (1.07 KB)
        Non-trainable params: 0 (0.00 B)
        FLOPs per sample: 562
-       Peak activation memory per sample: 152.00 B
+       Peak activation memory per sample: 120.00 B
 
       """)
   }

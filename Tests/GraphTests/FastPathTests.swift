@@ -41,6 +41,61 @@ final class FastPathTests: XCTestCase {
     }
   }
 
+  /// A Dense layer of more than `PackedOperator.sliceWeights` weights runs as column slices.
+  func testLargeDenseRunsInColumnSlices() throws {
+    var random = KernelConformanceTests.Random(state: 11)
+    let (inputs, units) = (1100, 1000)
+    XCTAssertGreaterThan(inputs * units, PackedOperator.sliceWeights)
+    let op = Dense(kernel: random.floats(inputs * units), bias: random.floats(units), inputs: inputs, units: units)
+    let graph = Graph()
+    graph.outputs = try graph.addNode(.dense(op), [graph.input(Shape([nil, inputs]))])
+    let x = Tensor(shape: [3, inputs], data: random.floats(3 * inputs))
+    assertClose(try Executor(graph).predict([x], batchSize: 2)[0], Reference.dense(op, x), "sliced dense")
+  }
+
+  func testOwnMaxPoolingMatchesReference() {
+    var random = KernelConformanceTests.Random(state: 10)
+    for trial in 0..<20 {
+      let size = [random.int(1...3), random.int(1...3)], strides = [random.int(1...3), random.int(1...3)]
+      let op = Pooling(kind: .max, size: size, strides: strides, padding: random.pick([.valid, .same]))
+      let spatial = size.map { $0 + random.int(0...5) }, channels = random.int(1...5)
+      let x = Tensor(shape: [2] + spatial + [channels], data: random.floats(2 * spatial.reduce(1, *) * channels))
+      let expected = Reference.pooling(op, x)
+      var y = [Float](repeating: .nan, count: expected.count)
+      x.data.withUnsafeBufferPointer { xp in
+        PoolingKernel.run(
+          op, xp.baseAddress!, inShape: x.shape, &y, outShape: expected.shape, scratch: Scratch(), packed: false)
+      }
+      assertClose(Tensor(shape: expected.shape, data: y), expected, "own max pooling \(trial)")
+    }
+  }
+
+  /// Dense → ReLU6 and convolution → ReLU each run as one node, and match the two ops apart,
+  /// on finite inputs (XNNPACK's clamp) and with a NaN (OpenBLAS, then the clamp).
+  func testReLUFoldsIntoItsProducer() throws {
+    var random = KernelConformanceTests.Random(state: 8)
+    let dense = Dense(kernel: random.floats(12 * 9), bias: random.floats(9), inputs: 12, units: 9)
+    let conv = Convolution(
+      kernel: random.floats(3 * 3 * 4 * 5), bias: random.floats(5), size: [3, 3], strides: [1, 1], dilation: [1, 1],
+      padding: .same, groups: 1, inputs: 4, filters: 5)
+    for (op, maximum, features) in [(Op.dense(dense), Float(6), [12]), (.convolution(conv), nil, [6, 7, 4])] {
+      let graph = Graph()
+      let input = graph.input(Shape([nil] + features.map { Optional($0) }))
+      let relu = Activation.relu(max: maximum, slope: 0, threshold: 0)
+      graph.outputs = try graph.addNode(.activation(relu), try graph.addNode(op, [input]))
+      XCTAssertEqual(graph.folded().nodes.count, graph.nodes.count - 1, "ReLU folded into \(features)")
+      for poisoned in [false, true] {
+        var data = random.floats(3 * features.reduce(1, *)).map { $0 * 4 }
+        if poisoned { data[5] = .nan }
+        let x = Tensor(shape: [3] + features, data: data)
+        let linear: Tensor
+        if case .dense = op { linear = Reference.dense(dense, x) } else { linear = Reference.convolution(conv, x) }
+        let expected = Tensor(shape: linear.shape, data: linear.data.map(relu.function))
+        assertClose(try Executor(graph).predict([x], batchSize: 3)[0], expected, "\(features), NaN: \(poisoned)")
+      }
+    }
+  }
+
   /// The vectorised sigmoid and tanh against double precision, from tiny to saturated inputs.
   func testVectorisedActivationsAgainstDoublePrecision() {
     var x: [Float] = stride(from: -100, through: 100, by: 0.0137).map { Float($0) }

@@ -1,4 +1,4 @@
-// exp, sigmoid and tanh over arrays, and the LSTM cell of Keras's default activations, as
+// ReLU, exp, sigmoid and tanh over arrays, and the LSTM cell of Keras's default activations, as
 // loops the C compiler vectorises for the processor it finds at run time (AVX-512, AVX2 or
 // SSE2; Swift's SIMD types compiled for baseline x86-64 ran these lane by lane).
 #ifndef ENSEMBLE_VECTOR_MATH_H
@@ -7,6 +7,9 @@
 
 /// y[i] = 1 / (1 + exp(-x[i])); y may be x.
 void ensemble_sigmoid(const float *x, float *y, size_t count);
+/// Keras's ReLU: y[i] = x ≥ maximum ? maximum : (x ≥ threshold ? x : slope·(x − threshold)),
+/// NaN passed on; y may be x.
+void ensemble_relu(const float *x, float *y, size_t count, float maximum, float slope, float threshold);
 /// y[i] = tanh(x[i]); y may be x.
 void ensemble_tanh(const float *x, float *y, size_t count);
 /// One LSTM step of one row, gates (i, f, g, o) of `units` each being gates[j] + recurrent[j]:

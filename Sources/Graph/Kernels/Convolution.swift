@@ -33,6 +33,7 @@ enum ConvolutionKernel {
     if packed, scratch.packed(h: h, w: w, { PackedOperator(op, h: h, w: w) }).run(x, y, n: n, h: h, w: w, channels: c) {
       return
     }
+    defer { if let clamp = op.clamp { Elementwise.clamp(y, count: n * outShape.dropFirst().reduce(1, *), clamp) } }
     let (_, oh, ow, f) = dims4(outShape)
     let (kh, kw) = pair(op.size), (sh, sw) = pair(op.strides), (dh, dw) = pair(op.dilation)
     let padTop = inShape.count == 3 ? 0 : Window.padBefore(h, size: kh, stride: sh, dilation: dh, padding: op.padding)

@@ -50,7 +50,7 @@ extension Op {
     case .pooling(let op) where shape.count == 5:
       VolumeKernel.pooling(op, x!, inShape: shape, y, outShape: outShapes[0])
     case .pooling(let op):
-      PoolingKernel.run(op, x!, inShape: shape, y, outShape: outShapes[0])
+      PoolingKernel.run(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
     case .globalPooling(let kind, _):
       PoolingKernel.global(kind, x!, inShape: shape, y)
     case .pad(let pads):

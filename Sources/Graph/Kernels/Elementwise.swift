@@ -8,8 +8,8 @@ enum Elementwise {
     // The common cases as plain loops the compiler vectorises; the rest through the closure.
     case .linear:
       y.update(from: x, count: count)
-    case .relu(nil, 0, 0):
-      for i in 0..<count { y[i] = Swift.max(x[i], 0) }
+    case .relu(let maximum, let slope, let threshold):
+      ensemble_relu(x, y, count, maximum ?? .infinity, slope, threshold)
     case .sigmoid:
       ensemble_sigmoid(x, y, count)
     case .tanh:
@@ -18,6 +18,13 @@ enum Elementwise {
       let function = activation.function
       for i in 0..<count { y[i] = function(x[i]) }
     }
+  }
+}
+
+extension Elementwise {
+  /// A folded ReLU on the OpenBLAS paths, in place: `ensemble_relu` with `range` as its bounds.
+  static func clamp(_ y: UnsafeMutablePointer<Float>, count: Int, _ range: ClosedRange<Float>) {
+    ensemble_relu(y, y, count, range.upperBound, 0, range.lowerBound)
   }
 }
 
@@ -30,7 +37,7 @@ extension Activation {
     switch self {
     case .linear: return { $0 }
     case .relu(let maxValue, let slope, let threshold):
-      if maxValue == nil, slope == 0, threshold == 0 { return { $0 > 0 ? $0 : 0 } }
+      if maxValue == nil, slope == 0, threshold == 0 { return { $0 < 0 ? 0 : $0 } }  // NaN passes on
       return { x in
         if let maxValue, x >= maxValue { return maxValue }
         return x >= threshold ? x : slope * (x - threshold)

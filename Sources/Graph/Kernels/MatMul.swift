@@ -83,6 +83,7 @@ public enum MatMul {
     slot: Int = 0, packed: Bool = true
   ) {
     if packed, scratch.packed(slot: slot, { PackedOperator(op) }).run(x, y, n: rows, channels: op.inputs) { return }
+    defer { if let clamp = op.clamp { Elementwise.clamp(y, count: rows * op.units, clamp) } }
     if let bias = op.bias {
       bias.withUnsafeBufferPointer { b in
         for row in 0..<rows { (y + row * op.units).update(from: b.baseAddress!, count: op.units) }

@@ -64,7 +64,8 @@ enum Normalization {
     }
   }
 
-  /// Layer norm over the trailing `op.axes` dimensions, with the biased variance.
+  /// Normalisation over the trailing `op.axes` dimensions by `op.statistic`, the sums in
+  /// double precision.
   static func layerNorm(
     _ op: LayerNorm, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, shape: [Int]
   ) {
@@ -72,15 +73,22 @@ enum Normalization {
     let rows = shape.reduce(1, *) / max(size, 1)
     for r in 0..<rows {
       let row = x + r * size, out = y + r * size
-      var mean: Double = 0
-      for i in 0..<size { mean += Double(row[i]) }
+      var (mean, squares): (Double, Double) = (0, 0)
+      for i in 0..<size { (mean, squares) = (mean + Double(row[i]), squares + Double(row[i]) * Double(row[i])) }
       mean /= Double(size)
       var variance: Double = 0
       for i in 0..<size { variance += (Double(row[i]) - mean) * (Double(row[i]) - mean) }
       variance /= Double(size)
-      let inverse = Float(1 / (variance + Double(op.epsilon)).squareRoot())
+      let epsilon = Double(op.epsilon)
+      let (centre, inverse): (Float, Float)
+      switch op.statistic {
+      case .standard: (centre, inverse) = (Float(mean), Float(1 / (variance + epsilon).squareRoot()))
+      case .varianceScaling: (centre, inverse) = (0, Float(1 / (variance + epsilon).squareRoot()))
+      case .rootMeanSquare: (centre, inverse) = (0, Float(1 / (squares / Double(size) + epsilon).squareRoot()))
+      case .unit(let bound): (centre, inverse) = (0, min(Float(1 / squares.squareRoot()), bound))
+      }
       for i in 0..<size {
-        var value = (row[i] - Float(mean)) * inverse
+        var value = (row[i] - centre) * inverse
         if let gamma = op.gamma { value *= gamma[i] }
         if let beta = op.beta { value += beta[i] }
         out[i] = value

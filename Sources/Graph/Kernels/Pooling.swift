@@ -1,10 +1,18 @@
 /// Pooling kernels on channels-last buffers.
 enum PoolingKernel {
-  /// Max (padding as −∞) or average (over valid cells only) of each window.
+  /// Max (padding as −∞) or average (over valid cells only) of each window; max pooling by
+  /// XNNPACK (`PackedOperator`) unless it refuses or `packed` is false.
   static func run(
-    _ op: Pooling, _ x: UnsafePointer<Float>, inShape: [Int], _ y: UnsafeMutablePointer<Float>, outShape: [Int]
+    _ op: Pooling, _ x: UnsafePointer<Float>, inShape: [Int], _ y: UnsafeMutablePointer<Float>, outShape: [Int],
+    scratch: Scratch, packed: Bool = true
   ) {
     let (n, h, w, c) = ConvolutionKernel.dims4(inShape)
+    if packed, op.kind == .max,
+      scratch.packed(h: h, w: w, { PackedOperator(op, channels: c, h: h, w: w) }).run(
+        x, y, n: n, h: h, w: w, channels: c)
+    {
+      return
+    }
     let (_, oh, ow, _) = ConvolutionKernel.dims4(outShape)
     let (kh, kw) = ConvolutionKernel.pair(op.size), (sh, sw) = ConvolutionKernel.pair(op.strides)
     let top = inShape.count == 3 ? 0 : Window.padBefore(h, size: kh, stride: sh, dilation: 1, padding: op.padding)

@@ -1,11 +1,12 @@
 import CVectorMath
 import CXNNPACK
 
-/// Convolutions and Dense layers as XNNPACK operators: the weights packed once, then run on
-/// channels-last buffers as they are, the bias added as the output is written. XNNPACK clamps
-/// every output (to ±∞ here), which turns NaN into a number: only finite weights and inputs
-/// go to it, and the rest to OpenBLAS, which passes NaN and infinities on as Keras does. One
-/// operator per node and executor worker (`Scratch.packed`): an operator
+/// Convolutions, Dense layers and max pooling as XNNPACK operators: the weights packed once, then run on
+/// channels-last buffers as they are, the bias and a folded ReLU (`clamp`) applied as the
+/// output is written. XNNPACK clamps every output (to ±∞ when no ReLU), which turns NaN into a
+/// number: only finite weights and inputs go to it (their outputs are finite, or ±∞ on
+/// overflow, which the clamp treats as Keras's ReLU does), and the rest to OpenBLAS, which
+/// passes NaN and infinities on as Keras does. One operator per node and executor worker (`Scratch.packed`): an operator
 /// keeps its buffers between setup and run, so two threads never share one.
 ///
 /// Measured on one core of the bench machine against OpenBLAS sgemm (im2col for
@@ -15,25 +16,25 @@ import CXNNPACK
 /// slower on 1×1 (82, and 47 where XNNPACK gave 74), and brings an OpenMP runtime to hold to
 /// one thread per worker.
 final class PackedOperator {
-  private let handle: xnn_operator_t?
-  private let isConvolution: Bool
-  /// The image size a convolution's padding was computed for (Dense: 1 × 1).
+  /// The operators, each with the first output column it writes (Dense slices; else 0).
+  private var handles: [(operator: xnn_operator_t, column: Int)] = []
+  private let kind: Kind
+  private enum Kind { case convolution, dense, maxPooling }
+  /// The image size the padding was computed for (Dense: 1 × 1).
   let size: (h: Int, w: Int)
 
   /// Whether XNNPACK started on this processor; when not, every kernel runs on OpenBLAS.
   static let available = xnn_initialize(nil) == xnn_status_success
 
-  /// Kernels of more weights than this stay on OpenBLAS: XNNPACK streams all the packed
-  /// weights for every block of rows, and at 2048×2048 it fell to 44 GFLOP/s against 94.
-  static let largestDense = 2 << 20
+  /// Dense kernels of more weights than this run as column slices of this many: XNNPACK
+  /// streams all the packed weights for every block of rows, and at 2048×2048 in one piece it
+  /// fell to 44 GFLOP/s where OpenBLAS gave 100; in slices of 512 columns it gives 110.
+  static let sliceWeights = 1 << 20
 
-  /// A 2D convolution (1D as height 1) on images of `h × w`, padded by Keras's rule (XNNPACK's
-  /// own "same" flag goes wrong where the stride exceeds the kernel); nil `handle` when
-  /// XNNPACK refuses it.
+  /// A 2D convolution (1D as height 1) on images of `h × w`; no operator when XNNPACK refuses it.
   init(_ op: Convolution, h: Int, w: Int) {
-    (isConvolution, size) = (true, (h, w))
+    (kind, size) = (.convolution, (h, w))
     guard PackedOperator.available, op.size.count <= 2, finite(op.kernel), finite(op.bias ?? []) else {
-      handle = nil
       return
     }
     let (kh, kw) = ConvolutionKernel.pair(op.size), (sh, sw) = ConvolutionKernel.pair(op.strides)
@@ -44,61 +45,100 @@ final class PackedOperator {
     for t in 0..<taps {
       for ci in 0..<cg { for o in 0..<f { packed[(o * taps + t) * cg + ci] = op.kernel[(t * cg + ci) * f + o] } }
     }
-    func padding(_ n: Int, _ k: Int, _ s: Int, _ d: Int) -> (UInt32, UInt32) {
-      guard op.padding == .same else { return (op.padding == .causal ? UInt32((k - 1) * d) : 0, 0) }
-      let total = max(
-        (Window.outputLength(n, size: k, stride: s, dilation: d, padding: .same)! - 1) * s + (k - 1) * d + 1 - n, 0)
-      return (UInt32(total / 2), UInt32(total - total / 2))
-    }
-    let (top, bottom) = padding(h, kh, sh, dh), (left, right) = padding(w, kw, sw, dw)
+    let (top, bottom) = PackedOperator.padding(op.padding, h, kh, sh, dh)
+    let (left, right) = PackedOperator.padding(op.padding, w, kw, sw, dw)
+    let clamp = op.clamp ?? -.infinity...(.infinity)
     var created: xnn_operator_t?
     let status = packed.withUnsafeBufferPointer { kernel in
       (op.bias ?? []).withUnsafeBufferPointer { bias in
         xnn_create_convolution2d_nhwc_f32(
           top, right, bottom, left, UInt32(kh), UInt32(kw), UInt32(sh), UInt32(sw), UInt32(dh), UInt32(dw),
           UInt32(op.groups), cg,
-          f / op.groups, op.inputs, f, kernel.baseAddress, op.bias == nil ? nil : bias.baseAddress, -.infinity,
-          .infinity, 0, &created)
+          f / op.groups, op.inputs, f, kernel.baseAddress, op.bias == nil ? nil : bias.baseAddress, clamp.lowerBound,
+          clamp.upperBound, 0, &created)
       }
     }
-    handle = status == xnn_status_success ? created : nil
+    if status == xnn_status_success, let created { handles = [(created, 0)] }
   }
 
-  /// A Dense layer, its kernel `[inputs, units]` as Keras stores it; nil `handle` when XNNPACK
-  /// refuses it or it is larger than `largestDense`.
+  /// A Dense layer, its kernel `[inputs, units]` as Keras stores it, as column slices of at
+  /// most `sliceWeights` weights each writing its own columns of the output; no operator
+  /// when XNNPACK refuses it.
   init(_ op: Dense) {
-    (isConvolution, size) = (false, (1, 1))
-    guard PackedOperator.available, op.kernel.count <= PackedOperator.largestDense, finite(op.kernel),
-      finite(op.bias ?? [])
-    else {
-      handle = nil
+    (kind, size) = (.dense, (1, 1))
+    guard PackedOperator.available, finite(op.kernel), finite(op.bias ?? []) else { return }
+    let clamp = op.clamp ?? -.infinity...(.infinity)
+    let columns =
+      op.kernel.count <= PackedOperator.sliceWeights
+      ? op.units : max(16, PackedOperator.sliceWeights / op.inputs / 16 * 16)
+    for start in stride(from: 0, to: op.units, by: columns) {
+      let width = min(columns, op.units - start)
+      var slice = [Float](repeating: 0, count: op.inputs * width)
+      for i in 0..<op.inputs { for j in 0..<width { slice[i * width + j] = op.kernel[i * op.units + start + j] } }
+      let bias = op.bias.map { Array($0[start..<(start + width)]) }
+      var created: xnn_operator_t?
+      let status = slice.withUnsafeBufferPointer { kernel in
+        (bias ?? []).withUnsafeBufferPointer { b in
+          xnn_create_fully_connected_nc_f32(
+            op.inputs, width, op.inputs, op.units, kernel.baseAddress, bias == nil ? nil : b.baseAddress,
+            clamp.lowerBound, clamp.upperBound, ensemble_xnn_flag_transpose_weights(), &created)
+        }
+      }
+      guard status == xnn_status_success, let created else {
+        handles.forEach { xnn_delete_operator($0.operator) }
+        handles = []
+        return
+      }
+      handles.append((created, start))
+    }
+  }
+
+  /// A 2D max pooling (1D as height 1) of `channels` on images of `h × w`; padded cells are
+  /// left out of the maximum, as Keras's −∞ padding does.
+  init(_ op: Pooling, channels: Int, h: Int, w: Int) {
+    (kind, size) = (.maxPooling, (h, w))
+    guard PackedOperator.available, op.kind == .max, op.size.count <= 2 else {
       return
     }
+    let (kh, kw) = ConvolutionKernel.pair(op.size), (sh, sw) = ConvolutionKernel.pair(op.strides)
+    let (top, bottom) = PackedOperator.padding(op.padding, h, kh, sh, 1)
+    let (left, right) = PackedOperator.padding(op.padding, w, kw, sw, 1)
     var created: xnn_operator_t?
-    let status = op.kernel.withUnsafeBufferPointer { kernel in
-      (op.bias ?? []).withUnsafeBufferPointer { bias in
-        xnn_create_fully_connected_nc_f32(
-          op.inputs, op.units, op.inputs, op.units, kernel.baseAddress, op.bias == nil ? nil : bias.baseAddress,
-          -.infinity, .infinity, ensemble_xnn_flag_transpose_weights(), &created)
-      }
-    }
-    handle = status == xnn_status_success ? created : nil
+    let status = xnn_create_max_pooling2d_nhwc_f32(
+      top, right, bottom, left, UInt32(kh), UInt32(kw), UInt32(sh), UInt32(sw), 1, 1, channels, channels, channels,
+      -.infinity, .infinity, 0, &created)
+    if status == xnn_status_success, let created { handles = [(created, 0)] }
   }
 
-  deinit { if let handle { xnn_delete_operator(handle) } }
+  deinit { handles.forEach { xnn_delete_operator($0.operator) } }
+
+  /// Cells before and after along one axis of length n, by Keras's rule (XNNPACK's own "same"
+  /// flag goes wrong where the stride exceeds the kernel).
+  private static func padding(_ padding: Padding, _ n: Int, _ k: Int, _ s: Int, _ d: Int) -> (UInt32, UInt32) {
+    guard padding == .same else { return (padding == .causal ? UInt32((k - 1) * d) : 0, 0) }
+    let out = Window.outputLength(n, size: k, stride: s, dilation: d, padding: .same)!
+    let total = max((out - 1) * s + (k - 1) * d + 1 - n, 0)
+    return (UInt32(total / 2), UInt32(total - total / 2))
+  }
 
   /// Runs on `n` images of `h × w` of `channels` (a Dense layer: `n` rows of `channels`);
   /// false, with y untouched, when XNNPACK refused the operator or x holds a non-finite value.
   func run(
     _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, n: Int, h: Int = 1, w: Int = 1, channels: Int
   ) -> Bool {
-    guard let handle, ensemble_all_finite(x, n * h * w * channels) != 0 else { return false }
-    let status =
-      isConvolution
-      ? xnn_setup_convolution2d_nhwc_f32(handle, n, h, w, x, y, nil)
-      : xnn_setup_fully_connected_nc_f32(handle, n, x, y, nil)
-    return status == xnn_status_success && xnn_run_operator(handle, nil) == xnn_status_success
+    guard !handles.isEmpty, ensemble_all_finite(x, n * h * w * channels) != 0 else { return false }
+    for (handle, column) in handles {
+      let status: xnn_status
+      switch kind {
+      case .convolution: status = xnn_setup_convolution2d_nhwc_f32(handle, n, h, w, x, y, nil)
+      case .dense: status = xnn_setup_fully_connected_nc_f32(handle, n, x, y + column, nil)
+      case .maxPooling: status = xnn_setup_max_pooling2d_nhwc_f32(handle, n, h, w, x, y, nil)
+      }
+      guard status == xnn_status_success, xnn_run_operator(handle, nil) == xnn_status_success else { return false }
+    }
+    return true
   }
+
 }
 
 private func finite(_ values: [Float]) -> Bool {

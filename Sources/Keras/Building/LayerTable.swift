@@ -34,6 +34,8 @@ enum LayerTable {
     "Rescaling": .rescaling,
     "BatchNormalization": .batchNormalization,
     "LayerNormalization": .layerNormalization,
+    "RMSNormalization": .rmsNormalization,
+    "UnitNormalization": .unitNormalization,
     "Add": .merging(.add),
     "Subtract": .merging(.subtract),
     "Multiply": .merging(.multiply),

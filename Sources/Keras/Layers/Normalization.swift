@@ -36,33 +36,93 @@ extension LayerKind {
     })
 
   /// LayerNormalization: mean and biased variance over `axis` (trailing axes),
-  /// `(x − mean)/sqrt(var + ε)·gamma + beta`.
+  /// `(x − mean)/sqrt(var + ε)·gamma + beta`, or with `rms_scaling` `x/sqrt(var + ε)·gamma`.
   static let layerNormalization = LayerKind(
     slots: { config in
-      ((config["scale"]?.bool ?? true) ? [WeightSlot("gamma")] : [])
-        + ((config["center"]?.bool ?? true) ? [WeightSlot("beta")] : [])
+      let rms = config["rms_scaling"]?.bool ?? false
+      return ((config["scale"]?.bool ?? true) || rms ? [WeightSlot("gamma")] : [])
+        + ((config["center"]?.bool ?? true) && !rms ? [WeightSlot("beta")] : [])
     },
-    keys: ["axis", "epsilon", "center", "scale"],
+    keys: ["axis", "epsilon", "center", "scale", "rms_scaling"],
+    // tf_keras rejects the key, which Keras 3 writes even when false.
+    adapt: { config, _, _, _ in config["rms_scaling"]?.bool == true ? config : config.removing("rms_scaling") },
+    caveat: { layer, _ in
+      layer.config["rms_scaling"]?.bool == true
+        ? "layer '\(layer.name)' uses rms_scaling, which only Keras 3 knows: tf_keras cannot load this file" : nil
+    },
     propagatesMask: true,
     build: { context in
-      let shape = context.inputShape
-      let raw = context.config["axis"]?.array?.compactMap(\.int) ?? [context.config["axis"]?.int ?? -1]
-      let axes = try raw.map { try shape.axis($0) }.sorted()
-      guard axes == Array((shape.rank - axes.count)..<shape.rank) else {
-        throw context.error("normalising over axes \(raw) of \(shape) is not supported (only trailing axes)")
-      }
-      if context.bool("rms_scaling", default: false) { throw context.error("rms_scaling is not supported") }
-      let weightShape = try axes.map { axis -> Int in
-        guard let size = shape.dims[axis] else { throw context.error("normalised axis \(axis) must be known") }
-        return size
-      }
+      let (axes, weightShape) = try trailingAxes(context)
+      let rms = context.bool("rms_scaling", default: false)
       var index = 0
-      let gamma = context.bool("scale", default: true) ? try context.weight(index, "gamma", shape: weightShape) : nil
+      let gamma =
+        context.bool("scale", default: true) || rms ? try context.weight(index, "gamma", shape: weightShape) : nil
       if gamma != nil { index += 1 }
-      let beta = context.bool("center", default: true) ? try context.weight(index, "beta", shape: weightShape) : nil
+      let beta =
+        context.bool("center", default: true) && !rms ? try context.weight(index, "beta", shape: weightShape) : nil
       let epsilon = context.float("epsilon", default: 1e-3)
-      return [try context.add(.layerNorm(LayerNorm(axes: axes.count, gamma: gamma, beta: beta, epsilon: epsilon)))]
+      let statistic: LayerNorm.Statistic = rms ? .varianceScaling : .standard
+      return [
+        try context.add(
+          .layerNorm(LayerNorm(axes: axes, gamma: gamma, beta: beta, epsilon: epsilon, statistic: statistic)))
+      ]
     })
+
+  /// RMSNormalization (Keras 3): `x/√(mean(x²) + ε)·scale` over `axis` (trailing axes).
+  static let rmsNormalization = LayerKind(
+    slots: { _ in [WeightSlot("scale")] }, keys: ["axis", "epsilon"],
+    caveat: { layer, target in
+      let unknown = target == .keras2 ? ["only Keras 3 knows RMSNormalization: tf_keras cannot load this file"] : []
+      let notes = unknown + [listAxis(layer)].compactMap { $0 }
+      return notes.isEmpty ? nil : "layer '\(layer.name)': " + notes.joined(separator: "; ")
+    },
+    propagatesMask: true,
+    build: { context in
+      let (axes, weightShape) = try trailingAxes(context)
+      let scale = try context.weight(0, "scale", shape: weightShape)
+      let op = LayerNorm(
+        axes: axes, gamma: scale, beta: nil, epsilon: context.float("epsilon", default: 1e-6),
+        statistic: .rootMeanSquare)
+      return [try context.add(.layerNorm(op))]
+    })
+
+  /// UnitNormalization: `x·min(1/√Σx², bound)` over `axis` (trailing axes). Keras 3 takes
+  /// `bound = 1/ε` with ε = 1e-12; tf_keras's `l2_normalize` takes `1/√max(Σx², ε)`, so 1/√ε.
+  static let unitNormalization = LayerKind(
+    slots: { _ in [] }, keys: ["axis"],
+    caveat: { layer, _ in listAxis(layer).map { "layer '\(layer.name)': " + $0 } },
+    propagatesMask: true,
+    build: { context in
+      let (axes, _) = try trailingAxes(context)
+      let bound: Float = context.dialect == .keras3 ? 1e12 : 1e6
+      return [
+        try context.add(
+          .layerNorm(LayerNorm(axes: axes, gamma: nil, beta: nil, epsilon: 0, statistic: .unit(bound: bound))))
+      ]
+    })
+
+  /// Keras 3 reads a written file's Keras-2-style config through its legacy loader, which keeps
+  /// `axis` only when it is one int (or a list of one): a list of several is dropped.
+  private static func listAxis(_ layer: KerasLayer) -> String? {
+    guard let axes = layer.config["axis"]?.array, axes.count > 1 else { return nil }
+    return "Keras 3 drops its list of axes when it loads this file (its loader for such configs keeps one int "
+      + "axis only) and would normalise over the last axis: load the file with tf_keras"
+  }
+
+  /// The count of trailing axes `axis` names (an int or a list), and their sizes.
+  private static func trailingAxes(_ context: LayerContext) throws -> (Int, [Int]) {
+    let shape = context.inputShape
+    let raw = context.config["axis"]?.array?.compactMap(\.int) ?? [context.config["axis"]?.int ?? -1]
+    let axes = try raw.map { try shape.axis($0) }.sorted()
+    guard axes == Array((shape.rank - axes.count)..<shape.rank) else {
+      throw context.error("normalising over axes \(raw) of \(shape) is not supported (only trailing axes)")
+    }
+    let sizes = try axes.map { axis -> Int in
+      guard let size = shape.dims[axis] else { throw context.error("normalised axis \(axis) must be known") }
+      return size
+    }
+    return (axes.count, sizes)
+  }
 
   /// Normalization (preprocessing): `(x − mean)/max(√variance, 1e-7)` over the last axis, or
   /// `mean + x·max(√variance, 1e-7)` with `invert`. mean, variance and count are weights after
