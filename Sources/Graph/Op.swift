@@ -144,6 +144,9 @@ public struct LayerNorm {
     case rootMeanSquare
     /// UnitNormalization: `x·min(1/√Σx², bound)`.
     case unit(bound: Float)
+    /// GroupNormalization: `(x − mean)/√(var + ε)` over every position of each of `groups`
+    /// runs of channels (the last axis); `gamma` and `beta` per channel.
+    case grouped(Int)
   }
   public let axes: Int
   public let gamma: [Float]?

@@ -1,4 +1,4 @@
-"""UnitNormalization, RMSNormalization (Keras 3) and LayerNormalization with rms_scaling (Keras
+"""UnitNormalization, GroupNormalization, RMSNormalization (Keras 3) and LayerNormalization with rms_scaling (Keras
 3), built here by real Keras in the versions that have them and both file formats, predicted
 by the release binary against Keras's own prediction, with rows wide enough to reach the
 bound of a unit norm (a zero row) and large values; then merged and loaded back (except by
@@ -19,7 +19,9 @@ def inputs(rows=7):
 
 
 def layers_of(keras, loader):
-    made = [keras.layers.UnitNormalization(), keras.layers.UnitNormalization(axis=[1, 2])]
+    made = [keras.layers.UnitNormalization(), keras.layers.UnitNormalization(axis=[1, 2]),
+            keras.layers.GroupNormalization(groups=3, epsilon=1e-2), keras.layers.GroupNormalization(groups=-1),
+            keras.layers.GroupNormalization(groups=2, center=False)]
     if loader == "keras3":
         made += [keras.layers.RMSNormalization(epsilon=1e-3), keras.layers.RMSNormalization(axis=[1, 2]),
                  keras.layers.LayerNormalization(rms_scaling=True, epsilon=1e-2)]

@@ -69,6 +69,10 @@ enum Normalization {
   static func layerNorm(
     _ op: LayerNorm, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, shape: [Int]
   ) {
+    if case .grouped(let groups) = op.statistic {
+      groupNorm(op, groups: groups, x, y, shape: shape)
+      return
+    }
     let size = shape.suffix(op.axes).reduce(1, *)
     let rows = shape.reduce(1, *) / max(size, 1)
     for r in 0..<rows {
@@ -86,12 +90,47 @@ enum Normalization {
       case .varianceScaling: (centre, inverse) = (0, Float(1 / (variance + epsilon).squareRoot()))
       case .rootMeanSquare: (centre, inverse) = (0, Float(1 / (squares / Double(size) + epsilon).squareRoot()))
       case .unit(let bound): (centre, inverse) = (0, min(Float(1 / squares.squareRoot()), bound))
+      case .grouped: preconditionFailure("GroupNormalization runs in groupNorm")
       }
       for i in 0..<size {
         var value = (row[i] - centre) * inverse
         if let gamma = op.gamma { value *= gamma[i] }
         if let beta = op.beta { value += beta[i] }
         out[i] = value
+      }
+    }
+  }
+
+  /// GroupNormalization of each sample: the channels (last axis) in `groups` runs, each run's
+  /// mean and biased variance over all its positions, `gamma`/`beta` per channel.
+  private static func groupNorm(
+    _ op: LayerNorm, groups: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, shape: [Int]
+  ) {
+    let channels = shape.last ?? 1, width = channels / groups
+    let size = shape.dropFirst().reduce(1, *), positions = size / max(channels, 1)
+    for sample in 0..<(shape.first ?? 0) {
+      let row = x + sample * size, out = y + sample * size
+      for g in 0..<groups {
+        var (sum, squares): (Double, Double) = (0, 0)
+        for p in 0..<positions {
+          for c in (g * width)..<((g + 1) * width) { sum += Double(row[p * channels + c]) }
+        }
+        let mean = sum / Double(positions * width)
+        for p in 0..<positions {
+          for c in (g * width)..<((g + 1) * width) {
+            let d = Double(row[p * channels + c]) - mean
+            squares += d * d
+          }
+        }
+        let inverse = 1 / (squares / Double(positions * width) + Double(op.epsilon)).squareRoot()
+        for p in 0..<positions {
+          for c in (g * width)..<((g + 1) * width) {
+            var value = Float((Double(row[p * channels + c]) - mean) * inverse)
+            if let gamma = op.gamma { value *= gamma[c] }
+            if let beta = op.beta { value += beta[c] }
+            out[p * channels + c] = value
+          }
+        }
       }
     }
   }

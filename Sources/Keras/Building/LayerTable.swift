@@ -35,6 +35,7 @@ enum LayerTable {
     "BatchNormalization": .batchNormalization,
     "LayerNormalization": .layerNormalization,
     "RMSNormalization": .rmsNormalization,
+    "GroupNormalization": .groupNormalization,
     "UnitNormalization": .unitNormalization,
     "Add": .merging(.add),
     "Subtract": .merging(.subtract),

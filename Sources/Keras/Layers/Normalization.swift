@@ -109,6 +109,34 @@ extension LayerKind {
       + "axis only) and would normalise over the last axis: load the file with tf_keras"
   }
 
+  /// GroupNormalization over the last axis: `groups` runs of channels (-1: one per channel),
+  /// `(x − mean)/√(var + ε)·gamma + beta` with each run's statistics over all its positions.
+  static let groupNormalization = LayerKind(
+    slots: { config in
+      ((config["scale"]?.bool ?? true) ? [WeightSlot("gamma")] : [])
+        + ((config["center"]?.bool ?? true) ? [WeightSlot("beta")] : [])
+    },
+    keys: ["groups", "axis", "epsilon", "center", "scale"],
+    propagatesMask: true,
+    build: { context in
+      let shape = context.inputShape
+      guard try shape.axis(try context.axis(default: -1)) == shape.rank - 1, let channels = shape.dims.last ?? nil
+      else { throw context.error("GroupNormalization over an axis other than the last, known one is not supported") }
+      let requested = context.config["groups"]?.int ?? 32
+      let groups = requested == -1 ? channels : requested
+      guard groups > 0, channels % groups == 0 else {
+        throw context.error("\(channels) channels do not split into \(requested) groups")
+      }
+      var index = 0
+      let gamma = context.bool("scale", default: true) ? try context.weight(index, "gamma", shape: [channels]) : nil
+      if gamma != nil { index += 1 }
+      let beta = context.bool("center", default: true) ? try context.weight(index, "beta", shape: [channels]) : nil
+      let op = LayerNorm(
+        axes: shape.rank - 1, gamma: gamma, beta: beta, epsilon: context.float("epsilon", default: 1e-3),
+        statistic: .grouped(groups))
+      return [try context.add(.layerNorm(op))]
+    })
+
   /// The count of trailing axes `axis` names (an int or a list), and their sizes.
   private static func trailingAxes(_ context: LayerContext) throws -> (Int, [Int]) {
     let shape = context.inputShape
