@@ -57,7 +57,10 @@ CLONES void ensemble_sigmoid(const float *x, float *y, size_t count) {
 CLONES void ensemble_relu(const float *x, float *y, size_t count, float maximum, float slope, float threshold) {
   for (size_t i = 0; i < count; i++) {
     float v = x[i];
-    y[i] = v >= maximum ? maximum : (v >= threshold ? v : slope * (v - threshold));
+    // Below the threshold with slope 0 the answer is 0 (−∞ included); NaN fails every test
+    // and passes on.
+    float below = slope == 0 ? 0 : slope * (v - threshold);
+    y[i] = v >= maximum ? maximum : (v >= threshold ? v : (v < threshold ? below : v));
   }
 }
 

@@ -8,7 +8,7 @@
 /// y[i] = 1 / (1 + exp(-x[i])); y may be x.
 void ensemble_sigmoid(const float *x, float *y, size_t count);
 /// Keras's ReLU: y[i] = x ≥ maximum ? maximum : (x ≥ threshold ? x : slope·(x − threshold)),
-/// NaN passed on; y may be x.
+/// 0 below the threshold when slope is 0 (−∞ too), NaN passed on; y may be x.
 void ensemble_relu(const float *x, float *y, size_t count, float maximum, float slope, float threshold);
 /// y[i] = tanh(x[i]); y may be x.
 void ensemble_tanh(const float *x, float *y, size_t count);

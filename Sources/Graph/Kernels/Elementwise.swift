@@ -40,7 +40,7 @@ extension Activation {
       if maxValue == nil, slope == 0, threshold == 0 { return { $0 < 0 ? 0 : $0 } }  // NaN passes on
       return { x in
         if let maxValue, x >= maxValue { return maxValue }
-        return x >= threshold ? x : slope * (x - threshold)
+        return x >= threshold || x.isNaN ? x : (slope == 0 ? 0 : slope * (x - threshold))
       }
     case .sigmoid: return logistic
     case .hardSigmoidKeras2: return { Swift.min(Swift.max(0.2 * $0 + 0.5, 0), 1) }
