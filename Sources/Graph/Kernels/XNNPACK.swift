@@ -26,9 +26,11 @@ final class PackedOperator {
   /// Whether XNNPACK started on this processor; when not, every kernel runs on OpenBLAS.
   static let available = xnn_initialize(nil) == xnn_status_success
 
-  /// Dense kernels of more weights than this run as column slices of this many: XNNPACK
-  /// streams all the packed weights for every block of rows, and at 2048×2048 in one piece it
-  /// fell to 44 GFLOP/s where OpenBLAS gave 100; in slices of 512 columns it gives 110.
+  /// Dense kernels of more weights than `largestWhole` run as column slices of at most
+  /// `sliceWeights`: XNNPACK streams all the packed weights for every block of rows, and at
+  /// 2048×2048 in one piece it fell to 44 GFLOP/s where OpenBLAS gave 100; in slices of 512
+  /// columns it gives 110. Whole, 784×2048 (1.6M) ran at 108 and 9216×128 at 111.
+  static let largestWhole = 2 << 20
   static let sliceWeights = 1 << 20
 
   /// A 2D convolution (1D as height 1) on images of `h × w`; no operator when XNNPACK refuses it.
@@ -61,15 +63,15 @@ final class PackedOperator {
     if status == xnn_status_success, let created { handles = [(created, 0)] }
   }
 
-  /// A Dense layer, its kernel `[inputs, units]` as Keras stores it, as column slices of at
-  /// most `sliceWeights` weights each writing its own columns of the output; no operator
+  /// A Dense layer, its kernel `[inputs, units]` as Keras stores it, whole or in column slices
+  /// (`largestWhole`) each writing its own columns of the output; no operator
   /// when XNNPACK refuses it.
   init(_ op: Dense) {
     (kind, size) = (.dense, (1, 1))
     guard PackedOperator.available, finite(op.kernel), finite(op.bias ?? []) else { return }
     let clamp = op.clamp ?? -.infinity...(.infinity)
     let columns =
-      op.kernel.count <= PackedOperator.sliceWeights
+      op.kernel.count <= PackedOperator.largestWhole
       ? op.units : max(16, PackedOperator.sliceWeights / op.inputs / 16 * 16)
     for start in stride(from: 0, to: op.units, by: columns) {
       let width = min(columns, op.units - start)
