@@ -143,10 +143,13 @@ extension Op {
     if kind == .subtract, inputs.count != 2 {
       throw GraphError.invalid("Subtract takes exactly two inputs, got \(inputs.count)")
     }
-    guard Set(inputs.map(\.rank)).count == 1 else {
-      throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "ranks differ")
+    // Keras gives a lower-rank input new axes of size 1 after the batch axis, then broadcasts.
+    let rank = inputs.map(\.rank).max() ?? 0
+    guard inputs.allSatisfy({ $0.rank >= 1 }) else {
+      throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "an input has no batch axis")
     }
-    let dims = try (0..<inputs[0].rank).map { axis -> Int? in
+    let inputs = inputs.map { Shape(Broadcast.expanded($0.dims, rank: rank, one: 1)) }
+    let dims = try (0..<rank).map { axis -> Int? in
       let known = Set(inputs.compactMap { $0.dims[axis] }.filter { $0 != 1 })
       guard known.count <= 1 else {
         throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "dimension \(axis) differs")

@@ -6,6 +6,7 @@ enum Broadcast {
     outShape: [Int]
   ) {
     let count = outShape.reduce(1, *)
+    let shapes = shapes.map { expanded($0, rank: outShape.count, one: 1) }
     copy(xs[0], shape: shapes[0], into: y, outShape: outShape)
     let combine: (Float, Float) -> Float
     switch kind {
@@ -39,6 +40,13 @@ enum Broadcast {
       return
     }
     for (i, offset) in sourceOffsets(shape, outShape).enumerated() { y[i] = x[offset] }
+  }
+
+  /// `dims` of a lower-rank input as Keras's merge layers see it: axes of size `one` inserted
+  /// after the batch axis up to `rank`.
+  static func expanded<T>(_ dims: [T], rank: Int, one: T) -> [T] {
+    guard dims.count < rank, let batch = dims.first else { return dims }
+    return [batch] + Array(repeating: one, count: rank - dims.count) + dims.dropFirst()
   }
 
   /// For each output element, the offset of the input element that broadcasts to it.
