@@ -47,7 +47,7 @@ extension Op {
       return outCount * op.size.suffix(max(input.count - 2, 1)).reduce(1, *)
     case .globalPooling, .maskedAverage:
       return inCount
-    case .activation, .prelu, .resize:
+    case .activation, .prelu, .resize, .discretize:
       return outCount
     case .scaleShift:
       return 2 * outCount

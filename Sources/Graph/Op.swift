@@ -30,6 +30,9 @@ public enum Op {
   case embedding(Embedding)
   /// The input unchanged (Dropout, noise layers at inference).
   case identity
+  /// The bucket of each value: the index of the first boundary above it (`upper_bound`: a
+  /// value on a boundary goes to the bucket it opens, NaN to the last). Discretization.
+  case discretize(boundaries: [Float])
   /// A convolution over 1 or 2 spatial axes (see `Convolution`).
   case convolution(Convolution)
   /// A transposed convolution over 1 or 2 spatial axes.
@@ -98,6 +101,7 @@ public enum Op {
     case .unfoldTime: return "UnfoldTime"
     case .weightedProduct: return "WeightedProduct"
     case .hardVote: return "HardVote"
+    case .discretize: return "Discretize"
     }
   }
 }

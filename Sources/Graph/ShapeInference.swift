@@ -12,7 +12,7 @@ extension Op {
           op: name, shapes: inputs, reason: "expected last dimension \(dense.inputs)")
       }
       return [Shape(x.dims.dropLast() + [dense.units])]
-    case .activation, .identity:
+    case .activation, .identity, .discretize:
       return [try single(inputs)]
     case .softmax(let axis, _):
       let x = try single(inputs)

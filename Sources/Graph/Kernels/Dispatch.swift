@@ -73,6 +73,15 @@ extension Op {
       y.update(from: x!, count: count)
     case .weightedProduct(let weights, let names):
       return Voting.weightedProduct(weights, names: names, inputs, y, shape: shape)
+    case .discretize(let boundaries):
+      for i in 0..<count {
+        var (low, high) = (0, boundaries.count)
+        while low < high {
+          let middle = (low + high) / 2
+          if x![i] < boundaries[middle] { high = middle } else { low = middle + 1 }
+        }
+        y[i] = Float(low)
+      }
     case .hardVote(let weights):
       Voting.hardVote(weights, inputs, y, shape: shape)
     }

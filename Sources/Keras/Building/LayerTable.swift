@@ -36,6 +36,7 @@ enum LayerTable {
     "LayerNormalization": .layerNormalization,
     "RMSNormalization": .rmsNormalization,
     "GroupNormalization": .groupNormalization,
+    "Discretization": .discretization,
     "UnitNormalization": .unitNormalization,
     "Add": .merging(.add),
     "Subtract": .merging(.subtract),
