@@ -28,6 +28,16 @@ def run(*args, stdin=None, check=True, binary=BINARY):
     return result
 
 
+def assert_self_average_loads_back(request, path, data, expected, merged, rtol=1e-4, atol=1e-4):
+    """Merges the model at `path` with itself by --average into the .h5 `merged` (the output
+    is unchanged), then checks that Keras 3 and tf_keras both load it and predict `expected`
+    on `data`."""
+    run("merge", "--average", path, path, "-o", merged, binary=RELEASE)
+    for name in ("keras3", "tf_keras"):
+        reloaded = request.getfixturevalue(name).models.load_model(merged)
+        np.testing.assert_allclose(reloaded.predict(data, verbose=0), expected, rtol=rtol, atol=atol, err_msg=name)
+
+
 def predict_npz(*args):
     """ensemble predict … --format npz, as a list of arrays in output order."""
     archive = np.load(io.BytesIO(run("predict", *args, "--format", "npz").stdout))

@@ -6,7 +6,7 @@ import io
 import numpy as np
 import pytest
 
-from conftest import RELEASE, run
+from conftest import RELEASE, assert_self_average_loads_back, run
 
 
 @pytest.mark.parametrize("loader,extension", [("tf_keras", "h5"), ("tf_keras", "keras"), ("keras3", "keras"),
@@ -34,8 +34,5 @@ def test_discretization_buckets_as_keras(request, tmp_path, loader, extension):
         ours = np.load(io.BytesIO(run("predict", path, "--input", str(tmp_path / "x.npy"), "--format", "npy",
                                       binary=RELEASE).stdout))
         np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-6)
-        merged = str(tmp_path / f"merged{index}.h5")
-        run("merge", "--average", path, path, "-o", merged, binary=RELEASE)
-        for name in ("keras3", "tf_keras"):
-            reloaded = request.getfixturevalue(name).models.load_model(merged)
-            np.testing.assert_allclose(reloaded.predict(data, verbose=0), expected, rtol=1e-5, atol=1e-6)
+        assert_self_average_loads_back(request, path, data, expected, str(tmp_path / f"merged{index}.h5"),
+                                       rtol=1e-5, atol=1e-6)

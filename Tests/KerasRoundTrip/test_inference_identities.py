@@ -7,7 +7,7 @@ import io
 import numpy as np
 import pytest
 
-from conftest import RELEASE, run
+from conftest import RELEASE, assert_self_average_loads_back, run
 
 
 def augmentations(keras):
@@ -42,11 +42,7 @@ def test_augmentation_layers_are_the_identity_at_inference(request, tmp_path, lo
     expected = model.predict(data, verbose=0)
     (ours,) = npz(path, "--input", str(tmp_path / "x.npy"))
     np.testing.assert_allclose(ours, expected, rtol=1e-4, atol=1e-4)
-    merged = str(tmp_path / "merged.h5")
-    run("merge", "--average", path, path, "-o", merged, binary=RELEASE)
-    for name in ("keras3", "tf_keras"):
-        reloaded = request.getfixturevalue(name).models.load_model(merged)
-        np.testing.assert_allclose(reloaded.predict(data, verbose=0), expected, rtol=1e-4, atol=1e-4)
+    assert_self_average_loads_back(request, path, data, expected, str(tmp_path / "merged.h5"))
 
 
 @pytest.mark.parametrize("loader,extension", [("tf_keras", "h5"), ("keras3", "keras")])

@@ -7,7 +7,7 @@ final class Scratch {
   /// The index of the node being run: it keys what a kernel keeps between batches.
   var node = 0
 
-  /// The current node's XNNPACK operator number `slot`, made by `make` on its first batch,
+  /// The current node's XNNPACK operator number `slot` (0 to 3), made by `make` on its first batch,
   /// and again when the image size changes (a model with free spatial dimensions).
   func packed(slot: Int = 0, h: Int = 1, w: Int = 1, _ make: () -> PackedOperator) -> PackedOperator {
     let key = node * 4 + slot

@@ -1,13 +1,14 @@
 import CVectorMath
 import CXNNPACK
 
-/// Convolutions, Dense layers and max pooling as XNNPACK operators: the weights packed once, then run on
-/// channels-last buffers as they are, the bias and a folded ReLU (`clamp`) applied as the
-/// output is written. XNNPACK clamps every output (to ±∞ when no ReLU), which turns NaN into a
-/// number: only finite weights and inputs go to it (their outputs are finite, or ±∞ on
+/// Convolutions, Dense layers and max pooling as XNNPACK operators: the weights packed once,
+/// then run on channels-last buffers as they are, the bias and a folded ReLU (`clamp`) applied
+/// as the output is written. XNNPACK clamps every output (to ±∞ when no ReLU), which turns NaN
+/// into a number: only finite weights and inputs go to it (their outputs are finite, or ±∞ on
 /// overflow, which the clamp treats as Keras's ReLU does), and the rest to OpenBLAS, which
-/// passes NaN and infinities on as Keras does. One operator per node and executor worker (`Scratch.packed`): an operator
-/// keeps its buffers between setup and run, so two threads never share one.
+/// passes NaN and infinities on as Keras does. One operator per node and executor worker
+/// (`Scratch.packed`): an operator keeps its buffers between setup and run, so two threads
+/// never share one.
 ///
 /// Measured on one core of the bench machine against OpenBLAS sgemm (im2col for
 /// convolutions): 3×3 convolutions 85 → 110 GFLOP/s, 1×1 ones 70 → 99, a first layer with
@@ -114,13 +115,13 @@ final class PackedOperator {
 
   deinit { handles.forEach { xnn_delete_operator($0.operator) } }
 
-  /// Cells before and after along one axis of length n, by Keras's rule (XNNPACK's own "same"
-  /// flag goes wrong where the stride exceeds the kernel).
+  /// Cells before and after along one axis of length n: `Window.padBefore`, and what the
+  /// output length still needs after (XNNPACK's own "same" flag goes wrong where the stride
+  /// exceeds the kernel).
   private static func padding(_ padding: Padding, _ n: Int, _ k: Int, _ s: Int, _ d: Int) -> (UInt32, UInt32) {
-    guard padding == .same else { return (padding == .causal ? UInt32((k - 1) * d) : 0, 0) }
-    let out = Window.outputLength(n, size: k, stride: s, dilation: d, padding: .same)!
-    let total = max((out - 1) * s + (k - 1) * d + 1 - n, 0)
-    return (UInt32(total / 2), UInt32(total - total / 2))
+    let before = Window.padBefore(n, size: k, stride: s, dilation: d, padding: padding)
+    let out = Window.outputLength(n, size: k, stride: s, dilation: d, padding: padding)!
+    return (UInt32(before), UInt32(max((out - 1) * s + (k - 1) * d + 1 - n - before, 0)))
   }
 
   /// Runs on `n` images of `h × w` of `channels` (a Dense layer: `n` rows of `channels`);
@@ -140,7 +141,6 @@ final class PackedOperator {
     }
     return true
   }
-
 }
 
 private func finite(_ values: [Float]) -> Bool {
