@@ -21,6 +21,7 @@ let package = Package(
 
     // MARK: - C kernels (compiled with the package)
     .target(name: "CVectorMath"),
+    .target(name: "CTextCodec"),
 
     // MARK: - Library
     .target(name: "HDF5", dependencies: ["CHDF5"]),
@@ -28,7 +29,7 @@ let package = Package(
     .target(name: "Graph", dependencies: ["CBLAS", "CXNNPACK", "CVectorMath"]),
     .target(name: "Keras", dependencies: ["HDF5", "JSON", "Graph", "ZIPFoundation"]),
     .target(name: "Merge", dependencies: ["Keras", "Graph"]),
-    .target(name: "TensorIO", dependencies: ["Graph", "JSON", "ZIPFoundation"]),
+    .target(name: "TensorIO", dependencies: ["Graph", "JSON", "ZIPFoundation", "CTextCodec"]),
     .target(name: "Learn", dependencies: ["Graph"]),
 
     // MARK: - CLI

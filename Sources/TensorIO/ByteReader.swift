@@ -43,7 +43,7 @@ public final class ByteReader {
   public func mapped() -> UnsafeRawBufferPointer? {
     if let mapping { return mapping }
     guard descriptor >= 0, let size, size > 0,
-      let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED
+      let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0), address != MAP_FAILED
     else { return nil }
     madvise(address, size, MADV_SEQUENTIAL)
     mapping = UnsafeRawBufferPointer(start: address, count: size)

@@ -1,3 +1,4 @@
+import CTextCodec
 import Foundation
 import Graph
 
@@ -92,16 +93,9 @@ public final class DelimitedReader: RowSource {
   private func next(rows: Int, width: Int, in map: UnsafeRawBufferPointer) throws -> [Tensor]? {
     let text = map.bindMemory(to: UInt8.self)
     guard mappedCursor < text.count else { return nil }
-    var end = mappedCursor
-    var lines = 0
-    while lines < rows, end < text.count {
-      guard let found = memchr(text.baseAddress! + end, 10, text.count - end) else {
-        end = text.count
-        break
-      }
-      end = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - text.baseAddress! + 1
-      lines += 1
-    }
+    var after = 0
+    let lines = ensemble_count_lines(text.baseAddress! + mappedCursor, text.count - mappedCursor, rows, &after)
+    let end = lines < rows ? text.count : mappedCursor + after
     let values = try parseInParallel(UnsafeBufferPointer(rebasing: text[mappedCursor..<end]))
     mappedCursor = end
     guard values.count >= width else { return try next(rows: rows, width: width, in: map) }
@@ -284,14 +278,9 @@ public final class DelimitedReader: RowSource {
 
   /// The line ends in `text`.
   private static func lineEnds(_ text: UnsafeBufferPointer<UInt8>) -> Int {
-    guard var cursor = text.baseAddress else { return 0 }
-    let end = cursor + text.count
-    var count = 0
-    while let found = memchr(cursor, 10, end - cursor) {
-      count += 1
-      cursor = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
-    }
-    return count
+    guard let base = text.baseAddress else { return 0 }
+    var after = 0
+    return ensemble_count_lines(base, text.count, .max, &after)
   }
 
   /// What one part of the text gave: its values, its lines, and the first problem, with its
@@ -324,6 +313,14 @@ public final class DelimitedReader: RowSource {
       var cursor = base
       @inline(__always) func isBlank(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 }
       lineLoop: while cursor < end {
+        // Plain lines in C; this loop takes the first line that is not plain, then C goes on.
+        if width > 0 {
+          var lines = 0
+          cursor += ensemble_parse_plain_lines(cursor, end - cursor, separator, width, output + filled, &lines)
+          filled += lines * width
+          line += lines
+          if cursor == end { break }
+        }
         var column = 0
         var lineStart = true
         while true {

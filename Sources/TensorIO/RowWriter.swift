@@ -225,7 +225,8 @@ public struct NPYWriter: RowWriter {
   private var rows = 0
   private var rowShape: [Int] = []
   private var integers = false
-  private var held: [UInt8] = []
+  /// Each batch's bytes, kept as they came (joined once, after the header, at the end).
+  private var held: [[UInt8]] = []
   private var started = false
   private var reserved = 0
 
@@ -258,7 +259,7 @@ public struct NPYWriter: RowWriter {
     case .labels: break
     }
     if totalRows == nil, !patchable {
-      held += out
+      held.append(out)
       return []
     }
     return out
@@ -271,7 +272,13 @@ public struct NPYWriter: RowWriter {
     if !started {
       return (NPY.header(shape: [0] + rowShape, integers: integers), nil)
     }
-    if totalRows == nil, !patchable { return (NPY.header(shape: [rows] + rowShape, integers: integers) + held, nil) }
+    if totalRows == nil, !patchable {
+      var tail = NPY.header(shape: [rows] + rowShape, integers: integers)
+      tail.reserveCapacity(tail.count + held.reduce(0) { $0 + $1.count })
+      for bytes in held { tail += bytes }
+      held = []
+      return (tail, nil)
+    }
     if totalRows == nil {
       return ([], NPY.header(shape: [rows] + rowShape, integers: integers, minimumLength: reserved))
     }

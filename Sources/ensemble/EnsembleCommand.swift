@@ -32,6 +32,7 @@ struct EnsembleCommand: ParsableCommand {
   static func main() {
     StandardDescriptors.secure()
     Cleanup.install()
+    MatMul.runOnOneThread()
     do {
       var command = try parseAsRoot()
       try command.run()

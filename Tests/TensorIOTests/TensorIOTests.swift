@@ -75,6 +75,33 @@ final class TensorIOTests: XCTestCase {
     }
   }
 
+  /// Plain lines take the C fast path and every other kind of line the general one; mixed in
+  /// one text, each value still reads as strtof (Swift's Float(_:)) reads its field.
+  func testPlainAndUnusualLinesMixedReadAsStrtofReadsEachField() throws {
+    var generator = SystemRandomNumberGenerator()
+    var text = "1,2,3\n"
+    var expected: [Float] = [1, 2, 3]
+    for index in 0..<20_000 {
+      let values = (0..<3).map { _ in Double.random(in: -1...1, using: &generator) * pow(10, Double(index % 30 - 15)) }
+      let format = ["%.9g", "%.17g", "%.12e", "%.3f", "%g"][index % 5]
+      var fields = values.map { String(format: format, $0) }
+      if index % 97 == 0 { fields[1] = ["nan", "-inf", "1e40", "-0"][index / 97 % 4] }
+      expected += fields.map { Float($0)! }
+      switch index % 7 {
+      case 0: text += fields.map { "\"\($0)\"" }.joined(separator: ",") + "\n"
+      case 1: text += fields.joined(separator: " , ") + "\r\n"
+      case 2: text += fields.joined(separator: ",") + "\n\n"
+      default: text += fields.joined(separator: ",") + "\n"
+      }
+    }
+    let tensor = try DelimitedReader.read(text, featureShape: [3])
+    XCTAssertEqual(tensor.shape, [expected.count / 3, 3])
+    for (index, (got, want)) in zip(tensor.data, expected).enumerated() where got.bitPattern != want.bitPattern {
+      XCTFail("value \(index): read \(got), strtof reads \(want)")
+      break
+    }
+  }
+
   func testWritersSpellSeveralOutputsWithAHeader() throws {
     let a = Tensor(shape: [2, 1], data: [1, 2]), b = Tensor(shape: [2, 2], data: [3, 4, 5, 6])
     var csv = DelimitedWriter(delimiter: UInt8(ascii: ","), precision: nil, header: false)

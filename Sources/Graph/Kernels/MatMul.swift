@@ -5,8 +5,16 @@ import CBLAS
 public enum MatMul {
   /// BLAS runs on one thread: the executor already keeps every core busy with its own batch,
   /// and OpenBLAS's threads would only spin waiting for each other (measured: ~30% of a CNN
-  /// run spent in sched_yield).
-  static let singleThreaded: Void = openblas_set_num_threads(1)
+  /// run spent in sched_yield). Its worker threads, started when the library loads, are
+  /// stopped too: they spun for the first 0.1 s of every run, a quarter of the CPU time of
+  /// reading a 60 MB CSV.
+  static let singleThreaded: Void = {
+    openblas_set_num_threads(1)
+    blas_thread_shutdown_()
+  }()
+
+  /// Stops BLAS's threads now (the first call of a process).
+  public static func runOnOneThread() { singleThreaded }
 
   /// `C[m×n] = A[m×k]·B[k×n] (+ C when accumulate)`, all row-major.
   static func multiply(
