@@ -25,44 +25,76 @@ public struct DelimitedWriter: RowWriter {
   }
 
   public mutating func write(_ batch: [OutputColumns], rows: Int) throws -> [UInt8] {
-    var out: [UInt8] = []
-    if !wroteHeader, header || batch.count > 1 {
-      out += Array(batch.flatMap(\.columnNames).joined(separator: String(UnicodeScalar(delimiter))).utf8) + [10]
+    var header: [UInt8] = []
+    if !wroteHeader, self.header || batch.count > 1 {
+      header = Array(batch.flatMap(\.columnNames).joined(separator: String(UnicodeScalar(delimiter))).utf8) + [10]
     }
     wroteHeader = true
     let parts = rows < 1024 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-    var pieces = [[UInt8]](repeating: [], count: parts)
-    let lock = NSLock()
+    let rowBound = Self.rowBound(batch)
     let (delimiter, precision) = (self.delimiter, self.precision)
-    DispatchQueue.concurrentPerform(iterations: parts) { part in
-      let range = (rows * part / parts)..<(rows * (part + 1) / parts)
-      let piece = Self.format(batch, range, delimiter: delimiter, precision: precision)
-      lock.withLock { pieces[part] = piece }
+    // Each part's lines are written at its own place in one buffer, then moved up to close the gaps.
+    return [UInt8](unsafeUninitializedCapacity: header.count + rows * rowBound) { buffer, initialized in
+      let base = buffer.baseAddress!
+      _ = UnsafeMutableBufferPointer(start: base, count: header.count).initialize(from: header)
+      let ranges = (0..<parts).map { (rows * $0 / parts)..<(rows * ($0 + 1) / parts) }
+      var written = [Int](repeating: 0, count: parts)
+      let lock = NSLock()
+      DispatchQueue.concurrentPerform(iterations: parts) { part in
+        let count = Self.format(
+          batch, ranges[part], delimiter: delimiter, precision: precision,
+          to: base + header.count + ranges[part].lowerBound * rowBound)
+        lock.withLock { written[part] = count }
+      }
+      var filled = header.count
+      for part in 0..<parts {
+        let start = header.count + ranges[part].lowerBound * rowBound
+        if filled != start { (base + filled).update(from: base + start, count: written[part]) }
+        filled += written[part]
+      }
+      initialized = filled
     }
-    for piece in pieces { out += piece }
-    return out
   }
 
-  /// The lines of `rows`, written straight into one buffer sized for the longest spelling.
-  private static func format(_ batch: [OutputColumns], _ rows: Range<Int>, delimiter: UInt8, precision: Int?)
-    -> [UInt8]
-  {
-    var rowBound = 1
+  /// The most bytes one row takes, every value at its longest spelling.
+  private static func rowBound(_ batch: [OutputColumns]) -> Int {
+    var bound = 1
     for columns in batch {
       switch columns.values {
-      case .floats: rowBound += columns.width * (FloatFormatting.maximumLength + 1)
-      case .indices: rowBound += columns.width * 21
-      case .labels(let labels):
-        rowBound += columns.width * (2 * (labels.map(\.utf8.count).max() ?? 0) + 3)
+      case .floats: bound += columns.width * (FloatFormatting.maximumLength + 1)
+      case .indices: bound += columns.width * 21
+      case .labels(let labels): bound += columns.width * (2 * (labels.map(\.utf8.count).max() ?? 0) + 3)
       }
     }
-    // The common case, one group of floats: its buffer is taken once, not once a row.
+    return bound
+  }
+
+  /// Writes the lines of `rows` at `out` (room for `rowBound` bytes a row); returns the bytes written.
+  private static func format(
+    _ batch: [OutputColumns], _ rows: Range<Int>, delimiter: UInt8, precision: Int?, to out: UnsafeMutablePointer<UInt8>
+  ) -> Int {
+    // The common case, one group of floats, is one C loop.
     if batch.count == 1, case .floats(let values) = batch[0].values {
       let width = batch[0].width
-      return [UInt8](unsafeUninitializedCapacity: rows.count * rowBound) { buffer, initialized in
-        values.withUnsafeBufferPointer { values in
-          var cursor = buffer.baseAddress!
-          for row in rows {
+      return values.withUnsafeBufferPointer { values in
+        FloatFormatting.writeRows(
+          values.baseAddress! + rows.lowerBound * width, rows: rows.count, width: width, delimiter: delimiter,
+          precision: precision, to: out)
+      }
+    }
+    var cursor = out
+    for row in rows {
+      var first = true
+      for columns in batch {
+        let width = columns.width
+        if !first {
+          cursor.pointee = delimiter
+          cursor += 1
+        }
+        first = false
+        switch columns.values {
+        case .floats(let values):
+          values.withUnsafeBufferPointer { values in
             for column in 0..<width {
               if column > 0 {
                 cursor.pointee = delimiter
@@ -70,66 +102,37 @@ public struct DelimitedWriter: RowWriter {
               }
               cursor += FloatFormatting.write(values[row * width + column], to: cursor, precision: precision)
             }
-            cursor.pointee = 10
-            cursor += 1
           }
-          initialized = cursor - buffer.baseAddress!
-        }
-      }
-    }
-    return [UInt8](unsafeUninitializedCapacity: rows.count * rowBound) { buffer, initialized in
-      var cursor = buffer.baseAddress!
-      for row in rows {
-        var first = true
-        for columns in batch {
-          let width = columns.width
-          if !first {
-            cursor.pointee = delimiter
-            cursor += 1
+        case .indices(let values):
+          for column in 0..<width {
+            if column > 0 {
+              cursor.pointee = delimiter
+              cursor += 1
+            }
+            for byte in String(values[row * width + column]).utf8 {
+              cursor.pointee = byte
+              cursor += 1
+            }
           }
-          first = false
-          switch columns.values {
-          case .floats(let values):
-            values.withUnsafeBufferPointer { values in
-              for column in 0..<width {
-                if column > 0 {
-                  cursor.pointee = delimiter
-                  cursor += 1
-                }
-                cursor += FloatFormatting.write(values[row * width + column], to: cursor, precision: precision)
-              }
+        case .labels(let values):
+          for column in 0..<width {
+            if column > 0 {
+              cursor.pointee = delimiter
+              cursor += 1
             }
-          case .indices(let values):
-            for column in 0..<width {
-              if column > 0 {
-                cursor.pointee = delimiter
-                cursor += 1
-              }
-              for byte in String(values[row * width + column]).utf8 {
-                cursor.pointee = byte
-                cursor += 1
-              }
-            }
-          case .labels(let values):
-            for column in 0..<width {
-              if column > 0 {
-                cursor.pointee = delimiter
-                cursor += 1
-              }
-              var field: [UInt8] = []
-              appendField(values[row * width + column], delimiter: delimiter, to: &field)
-              for byte in field {
-                cursor.pointee = byte
-                cursor += 1
-              }
+            var field: [UInt8] = []
+            appendField(values[row * width + column], delimiter: delimiter, to: &field)
+            for byte in field {
+              cursor.pointee = byte
+              cursor += 1
             }
           }
         }
-        cursor.pointee = 10
-        cursor += 1
       }
-      initialized = cursor - buffer.baseAddress!
+      cursor.pointee = 10
+      cursor += 1
     }
+    return cursor - out
   }
 
   public mutating func finish() throws -> (tail: [UInt8], header: [UInt8]?) { ([], nil) }
