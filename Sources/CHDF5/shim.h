@@ -2,7 +2,7 @@
 // import into Swift, so each one Swift needs is wrapped here as a `static inline` function.
 #ifndef ENSEMBLE_CHDF5_SHIM_H
 #define ENSEMBLE_CHDF5_SHIM_H
-#include <hdf5.h>
+#include <hdf5/serial/hdf5.h>
 #include <stdlib.h>
 
 static inline hid_t chdf5_P_DEFAULT(void) { return H5P_DEFAULT; }
