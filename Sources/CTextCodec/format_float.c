@@ -187,54 +187,69 @@ static const char pairs[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-/// Writes the `count` digits of `digits` at `at`, two at a time from the last, with a point
-/// after `point_after` of them (none when 0 or >= count); returns the bytes written.
-static inline size_t digits_with_point(uint32_t digits, int count, uint8_t *at, int point_after) {
-  int position = count;
-  while (position >= 2) {
-    const uint32_t pair = (digits % 100) * 2;
-    digits /= 100;
-    at[position - 1] = (uint8_t)pairs[pair + 1];
-    at[position - 2] = (uint8_t)pairs[pair];
-    position -= 2;
+/// The 8 digits of `n` < 10^8 as ASCII, the first in the lowest byte, by multiplications
+/// that split it into lanes: two of 4 digits, four of 2, eight of 1 (x·10486 >> 20 is x/100
+/// for x < 10^4, x·103 >> 10 is x/10 for x < 100).
+static inline uint64_t eight_digits(uint32_t n) {
+  uint64_t x = n / 10000 | (uint64_t)(n % 10000) << 32;
+  uint64_t hundreds = ((x * 10486) >> 20) & 0x0000007F0000007Full;
+  x = (x - hundreds * 100) << 16 | hundreds;
+  uint64_t tens = ((x * 103) >> 10) & 0x000F000F000F000Full;
+  x = (x - tens * 10) << 8 | tens;
+  return x + 0x3030303030303030ull;
+}
+
+/// Writes the `count` (1...9) digits of `digits` at `cursor`, with a point after the first
+/// `point` of them when 0 < point < count, by stores of whole words (up to 18 bytes are
+/// touched); returns the end of the text.
+static inline uint8_t *put_digits(uint32_t digits, int count, int point, uint8_t *cursor) {
+  if (count == 9) {
+    *cursor++ = (uint8_t)('0' + digits / 100000000);
+    digits %= 100000000;
+    count = 8;
+    if (point == 1) *cursor++ = '.';
+    point = point > 1 ? point - 1 : 0;
   }
-  if (position == 1) at[0] = (uint8_t)('0' + digits);
-  if (point_after <= 0 || point_after >= count) return (size_t)count;
-  memmove(at + point_after + 1, at + point_after, (size_t)(count - point_after));
-  at[point_after] = '.';
-  return (size_t)count + 1;
+  const uint64_t text = eight_digits(digits) >> (8 * (8 - count));
+  memcpy(cursor, &text, 8);
+  if (point > 0 && point < count) {
+    cursor[point] = '.';
+    const uint64_t tail = text >> (8 * point);
+    memcpy(cursor + point + 1, &tail, 8);
+    return cursor + count + 1;
+  }
+  return cursor + count;
 }
 
 /// digits x 10^exponent as Swift spells a Float: positional from 10^-4 up to 2^24 (`large`
-/// beyond), else `d.ddde+XX`; returns the bytes written.
+/// beyond), else `d.ddde+XX`, at `out` (room for 32 bytes: copies of fixed size may write past
+/// the text); returns the bytes written.
 static inline size_t spell(uint32_t digits, int exponent, int large, uint8_t *out) {
   const int count = digit_count(digits);
   const int scientific = exponent + count - 1;
   uint8_t *cursor = out;
   if (large || scientific < -4) {
-    cursor += digits_with_point(digits, count, cursor, 1);
+    cursor = put_digits(digits, count, 1, cursor);
     cursor[0] = 'e';
     cursor[1] = scientific < 0 ? '-' : '+';
     cursor += 2;
     const int magnitude = scientific < 0 ? -scientific : scientific;
     if (magnitude >= 100) *cursor++ = (uint8_t)('0' + magnitude / 100);
-    cursor[0] = (uint8_t)('0' + magnitude / 10 % 10);
-    cursor[1] = (uint8_t)('0' + magnitude % 10);
+    memcpy(cursor, pairs + (magnitude % 100) * 2, 2);
     cursor += 2;
   } else if (scientific < 0) {
-    cursor[0] = '0';
-    cursor[1] = '.';
-    cursor += 2;
-    for (int i = 0; i < -scientific - 1; i++) *cursor++ = '0';
-    cursor += digits_with_point(digits, count, cursor, 0);
+    // "0." and up to three zeros (scientific >= -4).
+    memcpy(cursor, "0.000", 5);
+    cursor = put_digits(digits, count, 0, cursor + 1 - scientific);
   } else if (exponent >= 0) {
-    cursor += digits_with_point(digits, count, cursor, 0);
-    for (int i = 0; i < exponent; i++) *cursor++ = '0';
-    cursor[0] = '.';
-    cursor[1] = '0';
+    // At most 2^24 here: the digits and the zeros after them are at most 8.
+    cursor = put_digits(digits, count, 0, cursor);
+    memcpy(cursor, "00000000", 8);
+    cursor += exponent;
+    memcpy(cursor, ".0", 2);
     cursor += 2;
   } else {
-    cursor += digits_with_point(digits, count, cursor, scientific + 1);
+    cursor = put_digits(digits, count, scientific + 1, cursor);
   }
   return (size_t)(cursor - out);
 }

@@ -30,16 +30,22 @@ static int parse_slowly(const uint8_t *text, size_t length, float *out) {
 
 enum { NUMBER = 1, INVALID = 0, NO_DIGITS = -1 };
 
-/// Whether the 8 bytes of `v` (little-endian) are all ASCII digits.
-static inline int eight_digits(uint64_t v) {
-  return ((v & 0xF0F0F0F0F0F0F0F0ull) | (((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >> 4)) ==
-         0x3333333333333333ull;
+/// 10^n for n in 0...8.
+static const uint64_t small_powers[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+/// The digits leading the 8 bytes of `v` (little-endian, first byte lowest), 0...8. A byte is
+/// flagged when adding 0x46 or subtracting 0x30 sets its top bit (above '9' or below '0');
+/// carries and borrows only move upwards from a flagged byte, so the lowest flag is exact.
+static inline int leading_digits(uint64_t v) {
+  uint64_t flags = ((v + 0x4646464646464646ull) | (v - 0x3030303030303030ull)) & 0x8080808080808080ull;
+  return flags == 0 ? 8 : __builtin_ctzll(flags) >> 3;
 }
 
-/// The value of 8 ASCII digits (little-endian, first digit lowest): pairs, then quads, then
-/// the whole by multiplications that keep each partial sum in its own lane.
-static inline uint64_t eight_digits_value(uint64_t v) {
-  v -= 0x3030303030303030ull;
+/// The value of the first `n` (1...8) digits of `v`: their bytes minus '0' moved to the top
+/// (the first digit the highest), then pairs, quads and the whole combined by multiplications
+/// that keep each partial sum in its own lane.
+static inline uint64_t leading_digits_value(uint64_t v, int n) {
+  v = (v - 0x3030303030303030ull) << (64 - 8 * n);
   v = v * 10 + (v >> 8);
   return (((v & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
           (((v >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
@@ -76,13 +82,18 @@ static inline __attribute__((always_inline)) int parse_number(const uint8_t *p, 
   if (p < end && *p == '.') {
     p++;
     const uint8_t *fraction = p;
-    // Eight digits at a time while all of them are kept (below 10^9, eight more stay below
-    // 10^17, the bound each digit is kept under one at a time).
-    uint64_t chunk;
-    while (mantissa < 1000000000ull && end - p >= 8 && (memcpy(&chunk, p, 8), eight_digits(chunk))) {
-      mantissa = mantissa * 100000000ull + eight_digits_value(chunk);
-      exponent -= 8;
-      p += 8;
+    // The digits leading the next 8 bytes at once, without a branch per digit, while all of
+    // them are kept (below 10^9, eight more stay below 10^17, the bound the loop after keeps
+    // each digit under).
+    while (mantissa < 1000000000ull && end - p >= 8) {
+      uint64_t chunk;
+      memcpy(&chunk, p, 8);
+      const int n = leading_digits(chunk);
+      if (n == 0) break;
+      mantissa = mantissa * small_powers[n] + leading_digits_value(chunk, n);
+      exponent -= n;
+      p += n;
+      if (n < 8) break;
     }
     while (p < end && (uint8_t)(*p - '0') < 10) {
       if (mantissa < 100000000000000000ull) {
