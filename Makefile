@@ -9,7 +9,7 @@ RELEASE_BIN := .build/release/ensemble
 APT_PACKAGES := libhdf5-dev libopenblas-dev libxnnpack-dev libpthreadpool-dev pkg-config graphviz parallel openjdk-17-jre-headless time
 SOURCES := $(shell find Sources -name '*.swift')
 
-.PHONY: all deps venv build release install test demo fixtures picture lint format loc bench fuzz sanitize clean
+.PHONY: all deps venv build release install test floats demo fixtures picture lint format loc bench fuzz sanitize clean
 
 all: build
 
@@ -54,11 +54,20 @@ install: release
 
 ## test: the Swift suite (no Python needed), then real Keras loading the files we write, and
 ## every fixture through the release binary too (the one users run).
-test: deps build release venv
+test: deps build release venv floats
 	$(SWIFT) test 2>&1 | tee .build/swift-test.log | grep -E "error|failed|Executed .* tests" ; \
 	  test $${PIPESTATUS[0]} -eq 0
 	ENSEMBLE=$(CURDIR)/.build/debug/ensemble ENSEMBLE_RELEASE=$(CURDIR)/$(RELEASE_BIN) \
 	  $(PYTHON) -m pytest -q Tests/KerasRoundTrip
+
+## floats: the CSV writer and reader (Sources/CTextCodec) round-trip every FLOAT_STRIDE-th
+## float bit pattern; FLOAT_STRIDE=1 checks all 2^32 (about 2 minutes a core).
+FLOAT_STRIDE ?= 61
+floats:
+	@mkdir -p .build
+	clang -O2 -ISources/CTextCodec/include Tests/FloatRoundTrip/round_trip.c Sources/CTextCodec/*.c -lm \
+	  -o .build/float-round-trip
+	.build/float-round-trip $(FLOAT_STRIDE)
 
 ## demo: the main job on the shipped fixtures, for a person to read: two different models
 ## (widths 5 and 7) merged as 0.1·first + 0.9·second, its summary, and its predictions.
