@@ -9,7 +9,8 @@ whole process, `--input big.csv --format npy -o /dev/null` to read and `--input 
 both cores and pinned to one (taskset), so a per-core figure is shown; the rivals are timed in
 process (which favours them). Then the streaming figures of the seed model: time to the first
 output row on a pipe, and 10 million CSV rows from stdin with the peak resident memory.
-OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for every contender. Best of 3 runs."""
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for every contender. Best of 7 runs (this
+machine varies by ±15% from run to run)."""
 import io
 import os
 import shutil
@@ -28,7 +29,7 @@ BINARY = os.path.join(ROOT, ".build", "release", "ensemble")
 SEED = os.path.join(ROOT, "fixtures", "models", "k2_seed_a.h5")
 
 
-def best(function, runs=3):
+def best(function, runs=7):
     times = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -58,13 +58,12 @@ static inline uint64_t leading_digits_value(uint64_t v, int n) {
 /// 29 bits shorter, so rounding that double gives the correctly rounded float unless it lies
 /// within a few ulps of a point halfway between two floats. That case, and longer or larger
 /// decimals, go to strtof.
-static inline __attribute__((always_inline)) int parse_number(const uint8_t *p, const uint8_t *end, float *out, const uint8_t **next) {
+static inline __attribute__((always_inline)) int parse_number(const uint8_t *p, const uint8_t *end, float *out,
+                                                            const uint8_t **next, int *near_halfway) {
   const uint8_t *start = p;
-  int negative = 0;
-  if (p < end && (*p == '-' || *p == '+')) {
-    negative = *p == '-';
-    p++;
-  }
+  // Signs without a branch: random signs would mispredict half the time.
+  const int negative = p < end && *p == '-';
+  p += negative | (p < end && *p == '+');
   uint64_t mantissa = 0;
   int exponent = 0;
   int dropped = 0;  // digits beyond what 64 bits keep: the fast path does not apply
@@ -131,8 +130,12 @@ static inline __attribute__((always_inline)) int parse_number(const uint8_t *p, 
   uint64_t bits;
   memcpy(&bits, &magnitude, sizeof bits);
   // Near halfway: the low 29 bits of the double's mantissa near 1 followed by zeros.
+  // With `near_halfway` given, the case is only flagged there (without a branch on the
+  // product, which would wait for it) and the caller reads the field again.
   uint64_t low = (bits + 4) & 0x1FFFFFFF;
-  if (low >= 0x10000000 && low <= 0x10000008) {
+  if (near_halfway) {
+    *near_halfway |= low - 0x10000000 <= 8;
+  } else if (low >= 0x10000000 && low <= 0x10000008) {
     return parse_slowly(start, (size_t)(p - start), out) ? NUMBER : INVALID;
   }
   float value = (float)magnitude;
@@ -144,7 +147,7 @@ int ensemble_parse_float(const uint8_t *text, size_t length, float *out) {
   if (length == 0) return 0;
   const uint8_t *next = text;
   float value;
-  switch (parse_number(text, text + length, &value, &next)) {
+  switch (parse_number(text, text + length, &value, &next, NULL)) {
     case NO_DIGITS: return parse_slowly(text, length, out);
     case NUMBER:
       if (next != text + length) return 0;
@@ -162,10 +165,10 @@ CLONES size_t ensemble_parse_plain_lines(const uint8_t *text, size_t length, uin
     const uint8_t *line = p;
     float *row = out + taken * width;
     size_t column = 0;
-    int whole = 0;
+    int whole = 0, near_halfway = 0;
     while (column < width) {
       const uint8_t *next;
-      if (parse_number(p, end, &row[column], &next) != NUMBER) break;
+      if (parse_number(p, end, &row[column], &next, &near_halfway) != NUMBER) break;
       p = next;
       column++;
       if (p == end) {
@@ -185,7 +188,7 @@ CLONES size_t ensemble_parse_plain_lines(const uint8_t *text, size_t length, uin
       }
       break;
     }
-    if (!whole) {
+    if (!whole || near_halfway) {
       *lines = taken;
       return (size_t)(line - text);
     }

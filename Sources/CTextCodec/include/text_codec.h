@@ -13,8 +13,9 @@ int ensemble_parse_float(const uint8_t *text, size_t length, float *out);
 /// Parses whole lines of exactly `width` plain numbers, each followed by one `separator` or
 /// the line end (`\n`, `\r\n`, or the end of the text), storing `width` floats per line at
 /// `out`. Stops at the first line that is anything else (blank, quoted, padded, short, long,
-/// not a number), leaving it to the caller; returns the bytes of the lines taken, their count
-/// in `*lines`.
+/// not a number) or holds a value too near halfway between two floats for the fast rounding
+/// (ensemble_parse_float reads it exactly), leaving that line to the caller; returns the bytes
+/// of the lines taken, their count in `*lines`.
 size_t ensemble_parse_plain_lines(const uint8_t *text, size_t length, uint8_t separator, size_t width,
                                   float *out, size_t *lines);
 
