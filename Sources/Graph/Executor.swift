@@ -76,22 +76,41 @@ public final class Executor {
     var failure: (chunk: Int, error: Error)?
     var done = 0
     let active = min(workers, chunks.count)
-    DispatchQueue.concurrentPerform(iterations: active) { worker in
-      for index in stride(from: worker, to: chunks.count, by: active) {
-        if lock.withLock({ (failure?.chunk ?? .max) < index }) { return }
-        do {
-          let batch = try run(inputs, rows: chunks[index], worker: worker)
-          lock.withLock {
-            results[index] = batch
-            done += chunks[index].count
-            progress?(done, total)
+    /// Every batch, run by the workers; each batch's outputs go to `store`, or are kept.
+    func runAll(store: ((Range<Int>, Plan) -> Void)?) {
+      DispatchQueue.concurrentPerform(iterations: active) { worker in
+        for index in stride(from: worker, to: chunks.count, by: active) {
+          if lock.withLock({ (failure?.chunk ?? .max) < index }) { return }
+          do {
+            let plan = try run(inputs, rows: chunks[index], worker: worker)
+            if let store { store(chunks[index], plan) }
+            let batch = store == nil ? outputs(of: plan) : []
+            lock.withLock {
+              results[index] = batch
+              done += chunks[index].count
+              progress?(done, total)
+            }
+          } catch {
+            lock.withLock { if index < failure?.chunk ?? .max { failure = (index, error) } }
+            return
           }
-        } catch {
-          lock.withLock { if index < failure?.chunk ?? .max { failure = (index, error) } }
-          return
         }
       }
     }
+    // One output of a known width is written straight into place: no array per batch, no joining.
+    if graph.outputs.count == 1, let width = Self.width(graph.shape(graph.outputs[0])) {
+      let value = graph.outputs[0]
+      let data = [Float](unsafeUninitializedCapacity: total * width) { buffer, initialized in
+        let base = buffer.baseAddress!
+        runAll { rows, plan in
+          (base + rows.lowerBound * width).update(from: plan.buffer(value), count: rows.count * width)
+        }
+        initialized = failure == nil ? total * width : 0
+      }
+      if let failure { throw failure.error }
+      return [Tensor(shape: [total] + graph.shape(value).features.map { $0 ?? 0 }, data: data)]
+    }
+    runAll(store: nil)
     if let failure { throw failure.error }
     let parts = results.compactMap { $0 }
     return (0..<graph.outputs.count).map { output in
@@ -104,17 +123,35 @@ public final class Executor {
 
   /// Runs one batch.
   public func run(_ inputs: [Tensor]) throws -> [Tensor] {
-    try run(inputs, rows: 0..<(inputs.first?.shape.first ?? 0), worker: 0)
+    outputs(of: try run(inputs, rows: 0..<(inputs.first?.shape.first ?? 0), worker: 0))
   }
 
-  /// Runs rows `rows` of `inputs`, copied straight into the worker's plan.
-  private func run(_ inputs: [Tensor], rows: Range<Int>, worker: Int) throws -> [Tensor] {
+  /// The values of one sample of `shape`, when every one of its dimensions is known.
+  private static func width(_ shape: Shape) -> Int? {
+    shape.features.reduce(Optional(1)) { product, dimension in product.flatMap { p in dimension.map { p * $0 } } }
+  }
+
+  /// The graph's outputs as a plan that has just run holds them.
+  private func outputs(of plan: Plan) -> [Tensor] {
+    graph.outputs.map { value in
+      let shape = plan.shapes[value.id]
+      return Tensor(
+        shape: shape, data: Array(UnsafeBufferPointer(start: plan.buffer(value), count: shape.reduce(1, *))))
+    }
+  }
+
+  /// Runs rows `rows` of `inputs`, copied straight into the worker's plan; returns the plan,
+  /// holding the outputs until the worker's next batch.
+  private func run(_ inputs: [Tensor], rows: Range<Int>, worker: Int) throws -> Plan {
     let inputShapes = inputs.map { [rows.count] + $0.shape.dropFirst() }
     let box = plans[worker]
-    if box.plan?.inputShapes != inputShapes {
-      box.plan = try Plan(graph, inputShapes: inputShapes, scratch: box.scratch)
+    let plan: Plan
+    if let current = box.plan, current.inputShapes == inputShapes {
+      plan = current
+    } else {
+      plan = try Plan(graph, inputShapes: inputShapes, scratch: box.scratch)
+      box.plan = plan
     }
-    guard let plan = box.plan else { return [] }
     for (value, input) in zip(graph.inputs, inputs) {
       let width = input.shape.dropFirst().reduce(1, *)
       input.data.withUnsafeBufferPointer { source in
@@ -130,11 +167,7 @@ public final class Executor {
       if case .badRow(let row, let message) = failure { throw GraphError.badRow(rows.lowerBound + row, message) }
       if let failure { throw failure }
     }
-    return graph.outputs.map { value in
-      let shape = plan.shapes[value.id]
-      return Tensor(
-        shape: shape, data: Array(UnsafeBufferPointer(start: plan.buffer(value), count: shape.reduce(1, *))))
-    }
+    return plan
   }
 }
 

@@ -2,12 +2,12 @@ import Foundation
 import Graph
 
 /// Turns batches of output rows into bytes, batch by batch, so they can leave as they are
-/// computed. `finish` gives the bytes after the last batch and, for a format whose header
-/// holds the row count (`.npy` written before the count was known), the header to write
-/// over the first bytes.
+/// computed. `finish` gives the bytes after the last batch (in pieces, written in order, so
+/// rows held back are not copied again) and, for a format whose header holds the row count
+/// (`.npy` written before the count was known), the header to write over the first bytes.
 public protocol RowWriter {
   mutating func write(_ batch: [OutputColumns], rows: Int) throws -> [UInt8]
-  mutating func finish() throws -> (tail: [UInt8], header: [UInt8]?)
+  mutating func finish() throws -> (tail: [[UInt8]], header: [UInt8]?)
 }
 
 /// CSV or TSV: one line per row, the groups side by side; a header line naming each column
@@ -135,7 +135,7 @@ public struct DelimitedWriter: RowWriter {
     return cursor - out
   }
 
-  public mutating func finish() throws -> (tail: [UInt8], header: [UInt8]?) { ([], nil) }
+  public mutating func finish() throws -> (tail: [[UInt8]], header: [UInt8]?) { ([], nil) }
 
   /// A label, quoted (RFC 4180) when it holds the delimiter, a quote or a line end.
   static func appendField(_ text: String, delimiter: UInt8, to out: inout [UInt8]) {
@@ -180,7 +180,7 @@ public struct NDJSONWriter: RowWriter {
     return out
   }
 
-  public mutating func finish() throws -> (tail: [UInt8], header: [UInt8]?) { ([], nil) }
+  public mutating func finish() throws -> (tail: [[UInt8]], header: [UInt8]?) { ([], nil) }
 }
 
 /// One JSON document, `{"name": [row, …], …}`, written when the rows are all in.
@@ -202,7 +202,7 @@ public struct JSONDocumentWriter: RowWriter {
     return []
   }
 
-  public mutating func finish() throws -> (tail: [UInt8], header: [UInt8]?) {
+  public mutating func finish() throws -> (tail: [[UInt8]], header: [UInt8]?) {
     var out: [UInt8] = [UInt8(ascii: "{")]
     for (index, group) in groups.enumerated() {
       if index > 0 { out += Array(", ".utf8) }
@@ -215,7 +215,7 @@ public struct JSONDocumentWriter: RowWriter {
       out.append(UInt8(ascii: "]"))
     }
     out += Array("}\n".utf8)
-    return (out, nil)
+    return ([out], nil)
   }
 }
 
@@ -228,7 +228,7 @@ public struct NPYWriter: RowWriter {
   private var rows = 0
   private var rowShape: [Int] = []
   private var integers = false
-  /// Each batch's bytes, kept as they came (joined once, after the header, at the end).
+  /// Each batch's bytes, kept as they came (written after the header at the end).
   private var held: [[UInt8]] = []
   private var started = false
   private var reserved = 0
@@ -268,19 +268,16 @@ public struct NPYWriter: RowWriter {
     return out
   }
 
-  public mutating func finish() throws -> (tail: [UInt8], header: [UInt8]?) {
+  public mutating func finish() throws -> (tail: [[UInt8]], header: [UInt8]?) {
     if let totalRows, totalRows != rows {
       throw TensorIOError(file: ".npy", "wrote \(rows) rows, the header announced \(totalRows)")
     }
     if !started {
-      return (NPY.header(shape: [0] + rowShape, integers: integers), nil)
+      return ([NPY.header(shape: [0] + rowShape, integers: integers)], nil)
     }
     if totalRows == nil, !patchable {
-      var tail = NPY.header(shape: [rows] + rowShape, integers: integers)
-      tail.reserveCapacity(tail.count + held.reduce(0) { $0 + $1.count })
-      for bytes in held { tail += bytes }
-      held = []
-      return (tail, nil)
+      defer { held = [] }
+      return ([NPY.header(shape: [rows] + rowShape, integers: integers)] + held, nil)
     }
     if totalRows == nil {
       return ([], NPY.header(shape: [rows] + rowShape, integers: integers, minimumLength: reserved))
@@ -311,9 +308,9 @@ public struct NPZWriter: RowWriter {
     return []
   }
 
-  public mutating func finish() throws -> (tail: [UInt8], header: [UInt8]?) {
+  public mutating func finish() throws -> (tail: [[UInt8]], header: [UInt8]?) {
     let arrays = groups.map { (name: $0.name, tensor: Tensor(shape: [rows] + $0.rowShape, data: $0.values)) }
-    return ([UInt8](try NPZ.write(arrays)), nil)
+    return ([[UInt8](try NPZ.write(arrays))], nil)
   }
 }
 

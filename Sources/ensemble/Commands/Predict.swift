@@ -152,7 +152,7 @@ struct Predict: ParsableCommand {
     }
     if done == 0 { reportHeaders(rows) }
     let (tail, start) = try writer.finish()
-    try channel.write(tail)
+    for piece in tail { try channel.write(piece) }
     if let start { try channel.overwriteStart(start) }
     try channel.commit()
     progress.finish()

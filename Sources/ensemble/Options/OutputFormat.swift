@@ -48,7 +48,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     var writer = writer(totalRows: outputs.first?.tensor.shape.first, patchable: false, precision: nil, header: false)
     let rows = outputs.first?.tensor.shape.first ?? 0
     var bytes = try writer.write(outputs.map { OutputColumns(name: $0.name, tensor: $0.tensor) }, rows: rows)
-    bytes += try writer.finish().tail
+    for piece in try writer.finish().tail { bytes += piece }
     return Data(bytes)
   }
 }
