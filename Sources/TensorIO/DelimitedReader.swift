@@ -96,7 +96,7 @@ public final class DelimitedReader: RowSource {
     var after = 0
     let lines = ensemble_count_lines(text.baseAddress! + mappedCursor, text.count - mappedCursor, rows, &after)
     let end = lines < rows ? text.count : mappedCursor + after
-    let values = try parseInParallel(UnsafeBufferPointer(rebasing: text[mappedCursor..<end]))
+    let values = try parseInParallel(UnsafeBufferPointer(rebasing: text[mappedCursor..<end]), lineEnds: lines)
     mappedCursor = end
     guard values.count >= width else { return try next(rows: rows, width: width, in: map) }
     return [Tensor(shape: [values.count / width, width], data: values)]
@@ -225,7 +225,7 @@ public final class DelimitedReader: RowSource {
 
   /// Parses whole lines, split at line ends into one part per core, each part's values stored
   /// straight into its place in the one array returned.
-  private func parseInParallel(_ text: UnsafeBufferPointer<UInt8>) throws -> [Float] {
+  private func parseInParallel(_ text: UnsafeBufferPointer<UInt8>, lineEnds known: Int? = nil) throws -> [Float] {
     let end = text.count
     var cuts = [0]
     let parts = end < 1 << 16 ? 1 : workers
@@ -239,8 +239,10 @@ public final class DelimitedReader: RowSource {
     // Each part's lines bound its rows (blank lines give none), so parts never overlap.
     let width = self.width ?? 0
     var starts = [0]
-    for piece in pieces.dropLast() { starts.append(starts.last! + (Self.lineEnds(piece) + 1) * width) }
-    let capacity = starts.last! + (Self.lineEnds(pieces.last!) + 1) * width
+    // With the line ends of the whole text known, each part is given room for all of them
+    // rather than counting its own (the room a part does not use is never touched).
+    for piece in pieces.dropLast() { starts.append(starts.last! + ((known ?? Self.lineEnds(piece)) + 1) * width) }
+    let capacity = starts.last! + ((known ?? Self.lineEnds(pieces.last!)) + 1) * width
     var results = [Part](repeating: Part(count: 0, lines: 0, problem: nil), count: pieces.count)
     let lock = NSLock()
     var values = [Float](unsafeUninitializedCapacity: capacity) { buffer, initialized in

@@ -141,7 +141,7 @@ struct Predict: ParsableCommand {
       totalRows: rows.totalRows, patchable: channel.isSeekable, precision: precision, header: false)
     let progress = Progress(label: "predict", quiet: quiet)
     var done = 0
-    while let inputs = try rows.next(rows: window) {
+    while let inputs = try clock.part("reading", { try rows.next(rows: window) }) {
       if done == 0 { reportHeaders(rows) }
       let results = try executor.predict(inputs, batchSize: batch)
       let count = inputs.first?.shape.first ?? 0
