@@ -65,7 +65,7 @@ static inline int multiple_of_power_of_5(uint32_t value, int p) {
 }
 
 /// The shortest digits x 10^*exponent inside the rounding interval of a finite, non-zero float.
-static inline uint32_t shortest(uint32_t ieee_mantissa, int ieee_exponent, int *exponent) {
+static inline __attribute__((always_inline)) uint32_t shortest(uint32_t ieee_mantissa, int ieee_exponent, int *exponent) {
   int e2;
   uint32_t m2;
   if (ieee_exponent == 0) {
@@ -224,7 +224,7 @@ static inline uint8_t *put_digits(uint32_t digits, int count, int point, uint8_t
 /// digits x 10^exponent as Swift spells a Float: positional from 10^-4 up to 2^24 (`large`
 /// beyond), else `d.ddde+XX`, at `out` (room for 32 bytes: copies of fixed size may write past
 /// the text); returns the bytes written.
-static inline size_t spell(uint32_t digits, int exponent, int large, uint8_t *out) {
+static inline __attribute__((always_inline)) size_t spell(uint32_t digits, int exponent, int large, uint8_t *out) {
   const int count = digit_count(digits);
   const int scientific = exponent + count - 1;
   uint8_t *cursor = out;
