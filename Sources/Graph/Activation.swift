@@ -42,4 +42,8 @@ public enum Activation: Equatable {
   case softShrink(threshold: Float)
   /// 0 for `x ≤ −1`, x for `x ≥ 1`, `(x + 1)²/4` between.
   case sparsePlus
+  /// The math functions TensorFlow and `keras.ops` call on tensors: `|x|`, `√x`, `x²`, `ln x`,
+  /// `1/x`, `1/√x`, and `min(max(x, low), high)` (NaN passed on).
+  case abs, sqrt, square, log, reciprocal, rsqrt
+  case clip(low: Float, high: Float)
 }

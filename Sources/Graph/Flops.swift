@@ -7,21 +7,25 @@
 /// - Recurrent, per step: `2·(in + units)·gates·units` for the two products, plus the biases;
 ///   the element-wise gate arithmetic is not counted.
 /// - Batched matrix product: `2·m·k·n` per matrix.
-/// - Pooling: one per window tap per output element; global pooling one per input element.
+/// - Pooling: one per window tap per output element; global pooling and reductions one per
+///   input element.
 /// - Element-wise: 1 per output element for activations, 2 for scale-and-shift (folded
 ///   BatchNormalization, Rescaling), 5 for softmax (as TensorFlow's profiler counts it), 5 for
 ///   layer normalisation, N − 1 for a
 ///   merge of N inputs (N for an average), 2·N for the weighted product; hard votes count one
 ///   per input element.
-/// - Data movement (reshape, transpose, padding, concatenation, embedding lookup, masks): 0.
+/// - Data movement (reshape, transpose, slicing, padding, concatenation, embedding lookup,
+///   masks): 0.
 extension Op {
   public func flops(inputs: [[Int]], outputs: [[Int]]) -> Int {
     let input = inputs.first ?? [], output = outputs.first ?? []
     let inCount = input.reduce(1, *), outCount = output.reduce(1, *)
     switch self {
     case .input, .reshape, .transpose, .repeatVector, .concat, .embedding, .identity, .pad, .upsample, .mask,
-      .reverseTime, .foldTime, .unfoldTime:
+      .reverseTime, .foldTime, .unfoldTime, .slice:
       return 0
+    case .reduce:
+      return inCount
     case .dense(let op):
       let rows = outCount / max(op.units, 1)
       return rows * (2 * op.inputs * op.units + (op.bias == nil ? 0 : op.units))

@@ -67,6 +67,10 @@ public enum Op {
   /// Hard voting over same-shaped inputs: along the last axis, each input's argmax gets its
   /// weight in votes, and the output is the one-hot of the most voted class (ties: the lowest).
   case hardVote(weights: [Float])
+  /// The sum, mean, largest or smallest value over some feature axes (see `Reduction`).
+  case reduce(Reduction)
+  /// `x[:, start:stop:step, …]`: one range per feature axis, positive steps.
+  case slice([StridedRange])
 
   /// A short name for messages.
   public var name: String {
@@ -102,6 +106,8 @@ public enum Op {
     case .weightedProduct: return "WeightedProduct"
     case .hardVote: return "HardVote"
     case .discretize: return "Discretize"
+    case .reduce(let op): return "Reduce\(op.kind.rawValue.capitalized)"
+    case .slice: return "Slice"
     }
   }
 }
@@ -183,4 +189,35 @@ public struct Embedding {
 /// How `Op.merge` combines its inputs element by element.
 public enum MergeKind: String, CaseIterable {
   case add, subtract, multiply, average, maximum, minimum
+}
+
+/// A reduction over feature axes (never the batch), each removed or, with `keepDims`, kept as 1.
+public struct Reduction {
+  public enum Kind: String { case sum, mean, max, min }
+  public let kind: Kind
+  /// Axes of the whole tensor, batch 0, each at least 1, ascending.
+  public let axes: [Int]
+  public let keepDims: Bool
+
+  public init(kind: Kind, axes: [Int], keepDims: Bool) {
+    self.kind = kind
+    self.axes = axes
+    self.keepDims = keepDims
+  }
+}
+
+/// `start, start + step, …` below `stop` along one axis (step ≥ 1, 0 ≤ start ≤ stop).
+public struct StridedRange: Equatable {
+  public let start: Int
+  public let stop: Int
+  public let step: Int
+
+  public init(start: Int, stop: Int, step: Int) {
+    self.start = start
+    self.stop = stop
+    self.step = step
+  }
+
+  /// How many indices the range takes.
+  public var count: Int { stop > start ? (stop - start + step - 1) / step : 0 }
 }

@@ -104,6 +104,30 @@ extension Op {
       return [try foldTimeShape(inputs)]
     case .unfoldTime:
       return [try unfoldTimeShape(inputs)]
+    case .reduce(let op):
+      let x = try single(inputs)
+      guard !op.axes.isEmpty, op.axes.allSatisfy({ (1..<x.rank).contains($0) }), op.axes == op.axes.sorted(),
+        Set(op.axes).count == op.axes.count
+      else {
+        throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "bad feature axes \(op.axes)")
+      }
+      var dims: [Int?] = [x.dims[0]]
+      for axis in 1..<x.rank {
+        if !op.axes.contains(axis) { dims.append(x.dims[axis]) } else if op.keepDims { dims.append(1) }
+      }
+      return [Shape(dims)]
+    case .slice(let ranges):
+      let x = try single(inputs)
+      guard ranges.count == x.rank - 1,
+        zip(ranges, x.features).allSatisfy({ range, size in
+          range.step >= 1 && range.start >= 0 && range.start <= range.stop && size.map { range.stop <= $0 } ?? false
+        })
+      else {
+        throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "ranges \(ranges) do not fit")
+      }
+      var dims: [Int?] = [x.dims[0]]
+      for range in ranges { dims.append(range.count) }
+      return [Shape(dims)]
     }
   }
 

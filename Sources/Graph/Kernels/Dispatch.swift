@@ -71,6 +71,10 @@ extension Op {
       SequenceKernel.reverseTime(x!, shape: shape, y)
     case .foldTime, .unfoldTime:
       y.update(from: x!, count: count)
+    case .reduce(let op):
+      ReductionKernel.run(op, x!, shape: shape, y)
+    case .slice(let ranges):
+      Layout.slice(ranges, x!, shape: shape, y)
     case .weightedProduct(let weights, let names):
       return Voting.weightedProduct(weights, names: names, inputs, y, shape: shape)
     case .discretize(let boundaries):

@@ -71,6 +71,13 @@ extension Activation {
     case .logSigmoid: return { -softPlus(-$0) }
     case .softShrink(let t): return { $0 > t ? $0 - t : ($0 < -t ? $0 + t : 0) }
     case .sparsePlus: return { $0 <= -1 ? 0 : ($0 >= 1 ? $0 : ($0 + 1) * ($0 + 1) / 4) }
+    case .abs: return { Swift.abs($0) }
+    case .sqrt: return { $0.squareRoot() }
+    case .square: return { $0 * $0 }
+    case .log: return { Foundation.log($0) }
+    case .reciprocal: return { 1 / $0 }
+    case .rsqrt: return { 1 / $0.squareRoot() }
+    case .clip(let low, let high): return { $0.isNaN ? $0 : Swift.min(Swift.max($0, low), high) }
     }
   }
 }

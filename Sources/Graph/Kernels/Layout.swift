@@ -33,6 +33,30 @@ enum Layout {
     }
   }
 
+  /// `y` = the elements of x at the ranges' indices, one range per axis after the batch.
+  static func slice(
+    _ ranges: [StridedRange], _ x: UnsafePointer<Float>, shape: [Int], _ y: UnsafeMutablePointer<Float>
+  ) {
+    let inStrides = strides(shape)
+    let all = [StridedRange(start: 0, stop: shape[0], step: 1)] + ranges
+    let outShape = all.map(\.count)
+    let count = outShape.reduce(1, *)
+    var index = [Int](repeating: 0, count: outShape.count)
+    var source = zip(all, inStrides).reduce(0) { $0 + $1.0.start * $1.1 }
+    for out in 0..<count {
+      y[out] = x[source]
+      var axis = outShape.count - 1
+      while axis >= 0 {
+        index[axis] += 1
+        source += all[axis].step * inStrides[axis]
+        if index[axis] < outShape[axis] { break }
+        source -= all[axis].step * inStrides[axis] * outShape[axis]
+        index[axis] = 0
+        axis -= 1
+      }
+    }
+  }
+
   /// `(batch, n)` → `(batch, times, n)`.
   static func repeatVector(
     _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int, width: Int, times: Int

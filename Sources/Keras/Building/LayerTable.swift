@@ -92,7 +92,7 @@ enum LayerTable {
     "UpSampling1D": .upsampling(axes: 1),
     "UpSampling2D": .upsampling(axes: 2),
     "Resizing": .resizing,
-    "TFOpLambda": .tfOpLambda,
+    "TFOpLambda": .tfOpLambda, "SlicingOpLambda": .tfOpLambda,
     "CenterCrop": .centerCrop,
     "LayerScale": .layerScale,
     "CustomScaleLayer": .customScale,
@@ -134,8 +134,7 @@ enum LayerTable {
       return KerasOperation.runs(className)
         ? nil : "the Keras 3 operation '\(className)' is not one ensemble runs yet"
     }
-    if className == "SlicingOpLambda" || (className == "TFOpLambda" && !TensorFlowOps.runs(config["function"]?.string))
-    {
+    if className == "TFOpLambda" || className == "SlicingOpLambda", !TensorFlowOps.runs(config["function"]?.string) {
       return "calls the TensorFlow function '\(config["function"]?.string ?? "?")', which ensemble does not run yet"
     }
     guard kinds[className] != nil else { return refused[className] ?? "unsupported layer class '\(className)'" }

@@ -10,6 +10,10 @@ extension LayerKind {
       + "arithmetic and the common activations as Rescaling, Activation, ReLU, Add, Subtract or Multiply)",
     build: { context in
       let name = context.layer.className
+      if let build = TensorFunctions.keras[name] {
+        let positional = Array((context.keywords["args"]?.array ?? []).dropFirst())
+        return [try build(&context, TensorFunctions.Arguments(named: context.config, positional: positional))]
+      }
       return [
         try Elementwise.build(
           &context, name: name, activation: KerasOperation.activations[name],
@@ -24,7 +28,9 @@ enum KerasOperation {
     module.hasPrefix("keras.src.ops") || module.hasPrefix("keras.src.activations")
   }
 
-  static func runs(_ className: String) -> Bool { activations[className] != nil || arithmetic[className] != nil }
+  static func runs(_ className: String) -> Bool {
+    activations[className] != nil || arithmetic[className] != nil || TensorFunctions.keras[className] != nil
+  }
 
   static let activations: [String: Activation] = [
     "Relu": .relu(max: nil, slope: 0, threshold: 0), "ReLU": .relu(max: nil, slope: 0, threshold: 0),

@@ -1,9 +1,10 @@
 import Graph
 import JSON
 
-/// tf_keras's TFOpLambda: a TensorFlow function called on Keras tensors, stored by its name
-/// (`"function": "math.multiply"`) with its other arguments inline, never as code. Only the
-/// functions below run; any other is refused with its name (`LayerTable.problem`).
+/// tf_keras's TFOpLambda (and SlicingOpLambda, `x[…]`): a TensorFlow function called on Keras
+/// tensors, stored by its name (`"function": "math.multiply"`) with its other arguments inline,
+/// never as code. Only the functions below and in `TensorFunctions` run; any other is refused
+/// with its name (`LayerTable.problem`).
 extension LayerKind {
   static let tfOpLambda = LayerKind(
     keys: ["function"],
@@ -11,6 +12,9 @@ extension LayerKind {
       + "arithmetic and the common activations as Rescaling, Activation, ReLU, Add, Subtract or Multiply)",
     build: { context in
       let function = context.string("function", default: "")
+      if let build = TensorFunctions.tensorflow[function] {
+        return [try build(&context, TensorFunctions.Arguments(named: context.keywords))]
+      }
       return [
         try Elementwise.build(
           &context, name: function, activation: TensorFlowOps.activations[function],
@@ -42,7 +46,7 @@ enum TensorFlowOps {
   /// Whether a TFOpLambda layer calling `function` can run.
   static func runs(_ function: String?) -> Bool {
     guard let function else { return false }
-    return activations[function] != nil || arithmetic[function] != nil
+    return activations[function] != nil || arithmetic[function] != nil || TensorFunctions.tensorflow[function] != nil
   }
 }
 

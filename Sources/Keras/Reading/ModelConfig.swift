@@ -89,7 +89,12 @@ enum ModelConfig {
     var layer = KerasLayer(
       className: className, name: name, config: config,
       calls: try nodes.map { try callRefs($0, form: LayerTable.kinds[className]?.callForm ?? .tensors) })
-    if try nodes.contains(where: { try tensorRef($0) != nil }) { layer.callKeywords = nodes.map { $0[3] ?? .null } }
+    if try nodes.contains(where: { try tensorRef($0) != nil }) {
+      layer.callKeywords = nodes.map { $0[3] ?? .null }
+    } else if className == "TFOpLambda" {
+      // A function of a list of tensors (tf.concat): each listed with the call's keywords.
+      layer.callKeywords = nodes.map { $0[0]?[3] ?? .null }
+    }
     if let module = entry["module"]?.string, KerasOperation.isOperation(module: module) {
       // A Keras 3 operation on symbolic tensors: its numbers sit among the call's arguments.
       layer.isOperation = true
