@@ -111,6 +111,24 @@ def test_shaping_reducing_and_math_functions_match_keras(tmp_path, tf_keras, ker
             assert f"Total params: {model.count_params():,}" in summary
 
 
+def test_reshape_transpose_concat_and_cast_merge_as_stock_layers_both_loaders_read(tmp_path, tf_keras, keras3):
+    import tensorflow as tf
+    from keras import ops
+    data = np.random.default_rng(13).normal(scale=3, size=(16, 4, 6)).astype("float32")
+    spellings = ((tf_keras, tf.reshape, tf.transpose, lambda xs: tf.concat(xs, axis=-1), tf.cast, ".h5"),
+                 (keras3, ops.reshape, ops.transpose, lambda xs: ops.concatenate(xs, axis=-1), ops.cast, ".keras"))
+    for library, reshape, transpose, concat, cast, suffix in spellings:
+        i = library.Input((4, 6))
+        x = library.layers.Dense(6)(i)
+        y = concat([transpose(reshape(x, (-1, 6, 4)), (0, 2, 1)), cast(x, "float32")])
+        model = library.Model(i, library.layers.Dense(3)(library.layers.Flatten()(y)))
+        folder = tmp_path / suffix[1:]
+        folder.mkdir()
+        path = str(folder / f"shaped{suffix}")
+        model.save(path)
+        merged_matches(folder, path, data, model.predict(data, verbose=0), keras3, tf_keras)
+
+
 def test_functions_without_a_stock_layer_are_refused_by_merge_with_the_reason(tmp_path, tf_keras):
     import tensorflow as tf
     _, path = saved(tf_keras, tmp_path, lambda x: tf_keras.layers.Dense(3)(tf.math.sqrt(tf.math.abs(x))))

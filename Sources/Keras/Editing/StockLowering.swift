@@ -5,8 +5,9 @@ extension KerasModel {
   /// The model for writing: each layer that ensemble runs but a stock loader does not know (a
   /// TensorFlow function, a Keras 3 operation node, ConvNeXt's LayerScale) replaced by the
   /// stock layer that computes the same: Rescaling for `x·a + b`, Activation or ReLU for an
-  /// activation, Add, Subtract or Multiply for two tensors. Layers with no such stock layer
-  /// stay as they are (and the writer refuses them, saying why).
+  /// activation, Add, Subtract or Multiply for two tensors, Reshape, Permute, Concatenate or
+  /// Identity. Layers with no such stock layer stay as they are (and the writer refuses them,
+  /// saying why).
   public func lowered() -> KerasModel {
     var result = self
     result.layers = layers.map { StockLowering.stock($0) ?? $0 }
@@ -20,6 +21,7 @@ enum StockLowering {
     if layer.className == "LayerScale", let gamma = layer.weights.first {
       return rebuilt(layer, "Rescaling", ["scale": .array(gamma.data.map { .number(Double($0)) }), "offset": 0])
     }
+    if let (className, config) = shaping(layer) { return rebuilt(layer, className, config) }
     let activation: Activation?
     let arithmetic: Elementwise.Arithmetic?
     let operand: Elementwise.Operand?
@@ -43,6 +45,39 @@ enum StockLowering {
     }
     guard let operand, let (scale, shift) = arithmetic.constant(operand.value, operand.first) else { return nil }
     return rebuilt(layer, "Rescaling", ["scale": .number(Double(scale)), "offset": .number(Double(shift))])
+  }
+
+  /// A reshape, transpose, concatenation or cast to float (a TensorFlow function or a Keras 3
+  /// operation) as the stock Reshape, Permute, Concatenate or Identity layer.
+  private static func shaping(_ layer: KerasLayer) -> (String, [String: JSONValue])? {
+    let function: String?
+    let arguments: JSONValue
+    if layer.className == "TFOpLambda" {
+      (function, arguments) = (layer.config["function"]?.string, layer.callKeywords.first ?? .null)
+    } else if layer.isOperation {
+      (function, arguments) = (layer.className, layer.config)
+    } else {
+      return nil
+    }
+    func numbers(_ values: ArraySlice<Int>) -> JSONValue { .array(values.map { .number(Double($0)) }) }
+    switch function {
+    case "reshape", "compat.v1.reshape", "Reshape":
+      guard let items = (arguments["shape"] ?? arguments["newshape"])?.array,
+        let batch = items.first, batch.isNull || batch.int == -1
+      else { return nil }
+      return ("Reshape", ["target_shape": numbers(items.dropFirst().map { $0.int ?? -1 }[...])])
+    case "transpose", "compat.v1.transpose", "Transpose":
+      guard let perm = (arguments["perm"] ?? arguments["axes"])?.array?.compactMap(\.int), perm.first == 0 else {
+        return nil
+      }
+      return ("Permute", ["dims": numbers(perm.dropFirst())])
+    case "concat", "Concatenate":
+      return ("Concatenate", ["axis": .number(Double(arguments["axis"]?.int ?? -1))])
+    case "cast", "Cast":
+      return arguments["dtype"]?.string == "float32" ? ("Identity", [:]) : nil
+    default:
+      return nil
+    }
   }
 
   /// The stock layer of an activation both loaders know by one name.
