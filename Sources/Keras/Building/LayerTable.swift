@@ -103,7 +103,7 @@ enum LayerTable {
     "Bidirectional": .bidirectional,
     "TimeDistributed": .timeDistributed,
     "Masking": .masking,
-    "Attention": .attention,
+    "Attention": .attention, "AdditiveAttention": .additiveAttention,
     "MultiHeadAttention": .multiHeadAttention,
     "Normalization": .preprocessingNormalization,
     StockLayer.weightedProductClass: .weightedProduct,
@@ -138,9 +138,6 @@ enum LayerTable {
       return "calls the TensorFlow function '\(config["function"]?.string ?? "?")', which ensemble does not run yet"
     }
     guard kinds[className] != nil else { return refused[className] ?? "unsupported layer class '\(className)'" }
-    if className == "Attention", config["score_mode"]?.string == "concat" {
-      return "Attention with score_mode='concat' is not supported (the dot score is)"
-    }
     if className == "RNN", config["cell"]?["class_name"]?.string == "StackedRNNCells" {
       return "an RNN over StackedRNNCells is not supported; stack recurrent layers instead"
     }

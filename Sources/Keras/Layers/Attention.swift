@@ -3,26 +3,49 @@ import Graph
 import JSON
 
 extension LayerKind {
-  /// Attention (dot-product): `softmax(q·kᵀ·scale)·v`, inputs `[query, value]` or
-  /// `[query, value, key]`; `scale` is a learned scalar when `use_scale`.
+  /// Attention: `softmax(scores)·v`, inputs `[query, value]` or `[query, value, key]`. Scores
+  /// `q·kᵀ·scale` (dot), or `w·Σ tanh(scale·(q_i + k_j))` over the features (concat, `w` the
+  /// learned `concat_score_weight`); `scale` is a learned scalar when `use_scale`, else 1.
   static let attention = LayerKind(
-    slots: { config in (config["use_scale"]?.bool ?? false) ? [WeightSlot("scale")] : [] },
+    slots: { config in
+      ((config["use_scale"]?.bool ?? false) ? [WeightSlot("scale")] : [])
+        + (config["score_mode"]?.string == "concat" ? [WeightSlot("concat_score_weight")] : [])
+    },
     keys: ["use_scale", "score_mode", "dropout"],
+    // Keras 3's .h5 loader turns a string naming a registered function into that function,
+    // and "dot" names keras.ops.dot: the default is left out.
+    adapt: { config, _, _, _ in config["score_mode"]?.string == "dot" ? config.removing("score_mode") : config },
     build: { context in
-      try context.refuseMasks()
-      guard context.string("score_mode", default: "dot") == "dot" else {
-        throw context.error("score_mode '\(context.string("score_mode", default: ""))' is not supported (dot)")
+      let (query, value, key) = try context.queryValueKey()
+      let useScale = context.bool("use_scale", default: false)
+      let scale = try useScale ? context.weight(0, "scale", shape: []) : nil
+      let scores: Graph.Value
+      switch context.string("score_mode", default: "dot") {
+      case "dot":
+        let product = try context.add(.batchMatMul(transposeB: true), [query, key])
+        scores =
+          try scale.map { try context.add(.scaleShift(ScaleShift(axis: -1, scale: $0, shift: [0])), [product]) }
+          ?? product
+      case "concat":
+        let weight = try context.weight(useScale ? 1 : 0, "concat_score_weight", shape: [])
+        scores = try context.additiveScores(query, key, inside: scale, outside: weight)
+      case let mode:
+        throw context.error("score_mode '\(mode)' is not supported (dot and concat are)")
       }
-      guard (2...3).contains(context.inputs.count) else {
-        throw context.error("expected [query, value] or [query, value, key], got \(context.inputs.count) inputs")
-      }
-      let (query, value) = (context.inputs[0], context.inputs[1])
-      let key = context.inputs.count == 3 ? context.inputs[2] : value
-      var scores = try context.add(.batchMatMul(transposeB: true), [query, key])
-      if context.bool("use_scale", default: false) {
-        let scale = try context.weight(0, "scale", shape: [])
-        scores = try context.add(.scaleShift(ScaleShift(axis: -1, scale: scale, shift: [0])), [scores])
-      }
+      let weights = try context.add(.softmax(axis: -1, log: false), [scores])
+      return [try context.add(.batchMatMul(transposeB: false), [weights, value])]
+    })
+
+  /// AdditiveAttention (Bahdanau): `softmax(Σ scale·tanh(q_i + k_j))·v`, the sum over the
+  /// features, `scale` a learned vector over them when `use_scale` (the default), else 1.
+  static let additiveAttention = LayerKind(
+    slots: { config in (config["use_scale"]?.bool ?? true) ? [WeightSlot("scale")] : [] },
+    keys: ["use_scale", "dropout"],
+    build: { context in
+      let (query, value, key) = try context.queryValueKey()
+      let width = context.graph.shape(query).dims.last ?? nil
+      let scale = try context.bool("use_scale", default: true) ? context.weight(0, "scale", shape: [width ?? -1]) : nil
+      let scores = try context.additiveScores(query, key, perFeature: scale)
       let weights = try context.add(.softmax(axis: -1, log: false), [scores])
       return [try context.add(.batchMatMul(transposeB: false), [weights, value])]
     })
@@ -107,6 +130,36 @@ extension LayerKind {
 
 extension LayerContext {
   /// Attention layers would mask keys; rather than compute something else, they refuse masks.
+  /// The inputs of Attention and AdditiveAttention: `[query, value]` (the value is the key) or
+  /// `[query, value, key]`, with no sequence mask.
+  func queryValueKey() throws -> (query: Graph.Value, value: Graph.Value, key: Graph.Value) {
+    try refuseMasks()
+    guard (2...3).contains(inputs.count) else {
+      throw error("expected [query, value] or [query, value, key], got \(inputs.count) inputs")
+    }
+    return (inputs[0], inputs[1], inputs.count == 3 ? inputs[2] : inputs[1])
+  }
+
+  /// `outside·Σ_d perFeature_d·tanh(inside·(q[i, d] + k[j, d]))`, `(batch, Tq, Tv)`: the query
+  /// as `(batch, Tq, 1, d)` and the key as `(batch, 1, Tv, d)` added with broadcasting.
+  func additiveScores(
+    _ query: Graph.Value, _ key: Graph.Value, inside: [Float]? = nil, perFeature: [Float]? = nil,
+    outside: [Float]? = nil
+  ) throws -> Graph.Value {
+    guard let width = graph.shape(query).dims.last ?? nil, graph.shape(query).rank == 3,
+      graph.shape(key).rank == 3
+    else { throw error("query and key must be (batch, time, features) with known features") }
+    let q = try add(.reshape(target: [-1, 1, width]), [query])
+    let k = try add(.reshape(target: [1, -1, width]), [key])
+    var sum = try add(.merge(.add), [q, k])
+    if let inside { sum = try add(.scaleShift(ScaleShift(axis: -1, scale: inside, shift: [0])), [sum]) }
+    var terms = try add(.activation(.tanh), [sum])
+    if let perFeature { terms = try add(.scaleShift(ScaleShift(axis: -1, scale: perFeature, shift: [0])), [terms]) }
+    let scores = try add(.reduce(Reduction(kind: .sum, axes: [3], keepDims: false)), [terms])
+    guard let outside else { return scores }
+    return try add(.scaleShift(ScaleShift(axis: -1, scale: outside, shift: [0])), [scores])
+  }
+
   func refuseMasks() throws {
     if masks.contains(where: { $0 != nil }) {
       throw error("a sequence mask reaching this layer is not supported")
