@@ -3,7 +3,9 @@
 # 12400: raised from 10500 when predict became a streaming filter with six input and six
 # output formats (TensorIO grew by about 1,300 lines), and `check`, TensorFlow functions and
 # Keras 3 operation nodes arrived. 12800: XNNPACK convolutions and Dense layers, ReLU folding
-# and the vectorised recurrent cell, for the speed issue.
+# and the vectorised recurrent cell, for the speed issue. 13200: the tensor functions of
+# TensorFlow and keras.ops that reshape, slice and reduce (TensorFunctions.swift and two graph
+# ops), concat and additive attention scores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
@@ -13,8 +15,8 @@ for target in Sources/*/; do
   printf '%-12s %6d\n' "$name" "$lines"
 done
 total=$(find Sources -name '*.swift' -print0 | xargs -0 cat | wc -l)
-printf '%-12s %6d (budget 12800)\n' total "$total"
-[ "$total" -le 12800 ] || { echo "over the line budget"; status=1; }
+printf '%-12s %6d (budget 13200)\n' total "$total"
+[ "$total" -le 13200 ] || { echo "over the line budget"; status=1; }
 while read -r count file; do
   [ "$file" = total ] && continue
   if [ "$count" -gt 400 ]; then echo "$file has $count lines (max 400)"; status=1; fi
