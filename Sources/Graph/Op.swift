@@ -135,10 +135,13 @@ public struct ScaleShift {
   public let scale: [Float]
   public let shift: [Float]
 
+  /// A one-element `scale` or `shift` given with a longer other is repeated to its length
+  /// (the kernel reads both per channel).
   public init(axis: Int, scale: [Float], shift: [Float]) {
+    let count = max(scale.count, shift.count)
     self.axis = axis
-    self.scale = scale
-    self.shift = shift
+    self.scale = scale.count == 1 ? Array(repeating: scale[0], count: count) : scale
+    self.shift = shift.count == 1 ? Array(repeating: shift[0], count: count) : shift
   }
 }
 

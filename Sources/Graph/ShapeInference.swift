@@ -21,6 +21,10 @@ extension Op {
     case .scaleShift(let op):
       let x = try single(inputs)
       let axis = try x.axis(op.axis)
+      guard op.scale.count == op.shift.count else {
+        throw GraphError.shapeMismatch(
+          op: name, shapes: inputs, reason: "\(op.scale.count) scales, \(op.shift.count) shifts")
+      }
       if op.scale.count > 1, let length = x.dims[axis], length != op.scale.count {
         throw GraphError.shapeMismatch(
           op: name, shapes: inputs, reason: "expected \(op.scale.count) channels on axis \(axis)")

@@ -103,7 +103,7 @@ enum LayerTable {
     "Bidirectional": .bidirectional,
     "TimeDistributed": .timeDistributed,
     "Masking": .masking,
-    "Attention": .attention, "AdditiveAttention": .additiveAttention,
+    "Attention": .attention, "AdditiveAttention": .additiveAttention, "EinsumDense": .einsumDense,
     "MultiHeadAttention": .multiHeadAttention,
     "Normalization": .preprocessingNormalization,
     StockLayer.weightedProductClass: .weightedProduct,
