@@ -22,7 +22,7 @@ extension Op {
     let inCount = input.reduce(1, *), outCount = output.reduce(1, *)
     switch self {
     case .input, .reshape, .transpose, .repeatVector, .concat, .embedding, .identity, .pad, .upsample, .mask,
-      .reverseTime, .foldTime, .unfoldTime, .slice:
+      .reverseTime, .foldTime, .unfoldTime, .slice, .oneHot:
       return 0
     case .reduce:
       return inCount

@@ -71,6 +71,9 @@ public enum Op {
   case reduce(Reduction)
   /// `x[:, start:stop:step, …]`: one range per feature axis, positive steps.
   case slice([StridedRange])
+  /// Each value, an integer id in `0..<depth` (anything else is an error), one-hot over a new
+  /// last axis of `depth`.
+  case oneHot(depth: Int)
 
   /// A short name for messages.
   public var name: String {
@@ -108,6 +111,7 @@ public enum Op {
     case .discretize: return "Discretize"
     case .reduce(let op): return "Reduce\(op.kind.rawValue.capitalized)"
     case .slice: return "Slice"
+    case .oneHot: return "OneHot"
     }
   }
 }

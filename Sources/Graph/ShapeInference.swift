@@ -120,6 +120,10 @@ extension Op {
         if !op.axes.contains(axis) { dims.append(x.dims[axis]) } else if op.keepDims { dims.append(1) }
       }
       return [Shape(dims)]
+    case .oneHot(let depth):
+      let x = try single(inputs)
+      guard depth >= 1 else { throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "depth \(depth)") }
+      return [Shape(x.dims + [depth])]
     case .slice(let ranges):
       let x = try single(inputs)
       guard ranges.count == x.rank - 1,

@@ -36,3 +36,36 @@ def test_discretization_buckets_as_keras(request, tmp_path, loader, extension):
         np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-6)
         assert_self_average_loads_back(request, path, data, expected, str(tmp_path / f"merged{index}.h5"),
                                        rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("loader,extension", [("tf_keras", "h5"), ("keras3", "keras")])
+def test_discretization_and_category_encoding_modes_as_keras(request, tmp_path, loader, extension):
+    """Discretization's one_hot (one value a row), multi_hot and count, and CategoryEncoding's
+    three modes over ids with repeats; an id outside num_tokens is an error, as in Keras."""
+    keras = request.getfixturevalue(loader)
+    rng = np.random.default_rng(7)
+    values = rng.normal(0, 2, size=(30, 4)).astype("float32")
+    values[0] = [-1, 0, 0.5, 2]
+    ids = rng.integers(0, 6, size=(30, 4)).astype("float32")
+    ids[0] = [2, 2, 2, 5]
+    cases = [(lambda: keras.layers.Discretization(bin_boundaries=[-1.0, 0.0, 0.5, 2.0], output_mode=mode), values,
+              shape, f"discretization {mode}", "float32")
+             for mode, shape in (("one_hot", 1), ("multi_hot", 4), ("count", 4))]
+    # Integer inputs, as ids come (merge's stored test vector then holds ids 0 and 1).
+    cases += [(lambda: keras.layers.CategoryEncoding(num_tokens=6, output_mode=mode), ids, shape,
+               f"category encoding {mode}", "int32") for mode, shape in (("one_hot", 1), ("multi_hot", 4), ("count", 4))]
+    for index, (make, data, width, name, dtype) in enumerate(cases):
+        inputs = keras.Input((width,), dtype=dtype)
+        model = keras.Model(inputs, keras.layers.Dense(3)(make()(inputs)))
+        path = str(tmp_path / f"e{index}.{extension}")
+        model.save(path)
+        np.save(tmp_path / "x.npy", data[:, :width])
+        expected = model.predict(data[:, :width], verbose=0)
+        out = tmp_path / "out.npy"
+        run("predict", path, "--input", str(tmp_path / "x.npy"), "-o", str(out), "--force", binary=RELEASE)
+        np.testing.assert_allclose(np.load(out), expected, rtol=1e-5, atol=1e-5, err_msg=name)
+        assert_self_average_loads_back(request, path, data[:, :width], expected, str(tmp_path / f"merged{index}.h5"),
+                                       rtol=1e-5, atol=1e-5)
+    result = run("predict", str(tmp_path / f"e{len(cases) - 1}.{extension}"), "--input", "-", stdin=b"1,2,6,0\n",
+                 check=False, binary=RELEASE)
+    assert result.returncode == 65 and "category id 6.0 is not an integer in 0..<6" in result.stderr.decode()

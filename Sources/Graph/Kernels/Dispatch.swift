@@ -75,6 +75,8 @@ extension Op {
       ReductionKernel.run(op, x!, shape: shape, y)
     case .slice(let ranges):
       Layout.slice(ranges, x!, shape: shape, y)
+    case .oneHot(let depth):
+      return Layout.oneHot(x!, y, count: count, depth: depth)
     case .weightedProduct(let weights, let names):
       return Voting.weightedProduct(weights, names: names, inputs, y, shape: shape)
     case .discretize(let boundaries):

@@ -84,6 +84,21 @@ enum Layout {
 
   /// `y[i, :] = table[ids[i], :]`; ids are integers stored as floats. An id outside the
   /// table is returned as the failure, and nothing past it is written.
+  /// Each id one-hot over `depth`; an id that is not an integer in `0..<depth` is an error,
+  /// as Keras's CategoryEncoding makes it.
+  static func oneHot(_ ids: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, depth: Int)
+    -> GraphError?
+  {
+    y.update(repeating: 0, count: count * depth)
+    for i in 0..<count {
+      guard let id = Int(exactly: ids[i]), (0..<depth).contains(id) else {
+        return GraphError.badInput("category id \(ids[i]) is not an integer in 0..<\(depth)")
+      }
+      y[i * depth + id] = 1
+    }
+    return nil
+  }
+
   static func embedding(
     _ op: Embedding, _ ids: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int
   ) -> GraphError? {

@@ -36,7 +36,7 @@ enum LayerTable {
     "LayerNormalization": .layerNormalization,
     "RMSNormalization": .rmsNormalization,
     "GroupNormalization": .groupNormalization,
-    "Discretization": .discretization,
+    "Discretization": .discretization, "CategoryEncoding": .categoryEncoding,
     "UnitNormalization": .unitNormalization,
     "Add": .merging(.add),
     "Subtract": .merging(.subtract),
