@@ -1,5 +1,6 @@
 """UnitNormalization, GroupNormalization, RMSNormalization (Keras 3) and LayerNormalization with rms_scaling (Keras
-3), built here by real Keras in the versions that have them and both file formats, predicted
+3), and LayerNormalization, UnitNormalization and Normalization over a non-trailing axis (or none; Keras 3's own
+RMSNormalization fails over one), built here by real Keras in the versions that have them and both file formats, predicted
 by the release binary against Keras's own prediction, with rows wide enough to reach the
 bound of a unit norm (a zero row) and large values; then merged and loaded back (except by
 Keras 3 where the axis is a list: its loader drops it, and merge says so)."""
@@ -21,7 +22,11 @@ def inputs(rows=7):
 def layers_of(keras, loader):
     made = [keras.layers.UnitNormalization(), keras.layers.UnitNormalization(axis=[1, 2]),
             keras.layers.GroupNormalization(groups=3, epsilon=1e-2), keras.layers.GroupNormalization(groups=-1),
-            keras.layers.GroupNormalization(groups=2, center=False)]
+            keras.layers.GroupNormalization(groups=2, center=False),
+            # Over the time axis instead of the features (moved to the end and back).
+            keras.layers.LayerNormalization(axis=1, epsilon=1e-2), keras.layers.UnitNormalization(axis=1),
+            keras.layers.Normalization(axis=1, mean=[0.5, -1, 0, 2, 1], variance=[4, 1, 0.25, 9, 2]),
+            keras.layers.Normalization(axis=None, mean=0.5, variance=4.0)]
     if loader == "keras3":
         made += [keras.layers.RMSNormalization(epsilon=1e-3), keras.layers.RMSNormalization(axis=[1, 2]),
                  keras.layers.LayerNormalization(rms_scaling=True, epsilon=1e-2)]

@@ -35,7 +35,7 @@ extension LayerKind {
       return [try context.add(.scaleShift(ScaleShift(axis: axis, scale: scale, shift: shift)))]
     })
 
-  /// LayerNormalization: mean and biased variance over `axis` (trailing axes),
+  /// LayerNormalization: mean and biased variance over `axis` (any feature axes),
   /// `(x − mean)/sqrt(var + ε)·gamma + beta`, or with `rms_scaling` `x/sqrt(var + ε)·gamma`.
   static let layerNormalization = LayerKind(
     slots: { config in
@@ -52,7 +52,7 @@ extension LayerKind {
     },
     propagatesMask: true,
     build: { context in
-      let (axes, weightShape) = try trailingAxes(context)
+      let (axes, weightShape) = try normalisedAxes(context)
       let rms = context.bool("rms_scaling", default: false)
       var index = 0
       let gamma =
@@ -63,12 +63,14 @@ extension LayerKind {
       let epsilon = context.float("epsilon", default: 1e-3)
       let statistic: LayerNorm.Statistic = rms ? .varianceScaling : .standard
       return [
-        try context.add(
-          .layerNorm(LayerNorm(axes: axes, gamma: gamma, beta: beta, epsilon: epsilon, statistic: statistic)))
+        try context.overAxes(axes) { x, count in
+          try context.add(
+            .layerNorm(LayerNorm(axes: count, gamma: gamma, beta: beta, epsilon: epsilon, statistic: statistic)), [x])
+        }
       ]
     })
 
-  /// RMSNormalization (Keras 3): `x/√(mean(x²) + ε)·scale` over `axis` (trailing axes).
+  /// RMSNormalization (Keras 3): `x/√(mean(x²) + ε)·scale` over `axis` (any feature axes).
   static let rmsNormalization = LayerKind(
     slots: { _ in [WeightSlot("scale")] }, keys: ["axis", "epsilon"],
     caveat: { layer, target in
@@ -78,26 +80,33 @@ extension LayerKind {
     },
     propagatesMask: true,
     build: { context in
-      let (axes, weightShape) = try trailingAxes(context)
+      let (axes, weightShape) = try normalisedAxes(context)
       let scale = try context.weight(0, "scale", shape: weightShape)
-      let op = LayerNorm(
-        axes: axes, gamma: scale, beta: nil, epsilon: context.float("epsilon", default: 1e-6),
-        statistic: .rootMeanSquare)
-      return [try context.add(.layerNorm(op))]
+      return [
+        try context.overAxes(axes) { x, count in
+          let op = LayerNorm(
+            axes: count, gamma: scale, beta: nil, epsilon: context.float("epsilon", default: 1e-6),
+            statistic: .rootMeanSquare)
+          return try context.add(.layerNorm(op), [x])
+        }
+      ]
     })
 
-  /// UnitNormalization: `x·min(1/√Σx², bound)` over `axis` (trailing axes). Keras 3 takes
+  /// UnitNormalization: `x·min(1/√Σx², bound)` over `axis` (any feature axes). Keras 3 takes
   /// `bound = 1/ε` with ε = 1e-12; tf_keras's `l2_normalize` takes `1/√max(Σx², ε)`, so 1/√ε.
   static let unitNormalization = LayerKind(
     slots: { _ in [] }, keys: ["axis"],
     caveat: { layer, _ in listAxis(layer).map { "layer '\(layer.name)': " + $0 } },
     propagatesMask: true,
     build: { context in
-      let (axes, _) = try trailingAxes(context)
+      let (axes, _) = try normalisedAxes(context)
       let bound: Float = context.dialect == .keras3 ? 1e12 : 1e6
       return [
-        try context.add(
-          .layerNorm(LayerNorm(axes: axes, gamma: nil, beta: nil, epsilon: 0, statistic: .unit(bound: bound))))
+        try context.overAxes(axes) { x, count in
+          try context.add(
+            .layerNorm(LayerNorm(axes: count, gamma: nil, beta: nil, epsilon: 0, statistic: .unit(bound: bound))),
+            [x])
+        }
       ]
     })
 
@@ -137,22 +146,23 @@ extension LayerKind {
       return [try context.add(.layerNorm(op))]
     })
 
-  /// The count of trailing axes `axis` names (an int or a list), and their sizes.
-  private static func trailingAxes(_ context: LayerContext) throws -> (Int, [Int]) {
+  /// The feature axes `axis` names (an int or a list), ascending, and their sizes.
+  private static func normalisedAxes(_ context: LayerContext) throws -> ([Int], [Int]) {
     let shape = context.inputShape
     let raw = context.config["axis"]?.array?.compactMap(\.int) ?? [context.config["axis"]?.int ?? -1]
-    let axes = try raw.map { try shape.axis($0) }.sorted()
-    guard axes == Array((shape.rank - axes.count)..<shape.rank) else {
-      throw context.error("normalising over axes \(raw) of \(shape) is not supported (only trailing axes)")
+    let axes = try Array(Set(raw.map { try shape.axis($0) })).sorted()
+    guard !axes.isEmpty, !axes.contains(0) else {
+      throw context.error("normalising over axes \(raw) of \(shape) (the batch) is not supported")
     }
     let sizes = try axes.map { axis -> Int in
       guard let size = shape.dims[axis] else { throw context.error("normalised axis \(axis) must be known") }
       return size
     }
-    return (axes.count, sizes)
+    return (axes, sizes)
   }
 
-  /// Normalization (preprocessing): `(x − mean)/max(√variance, 1e-7)` over the last axis, or
+  /// Normalization (preprocessing): `(x − mean)/max(√variance, 1e-7)` along one axis (or all
+  /// values when `axis` is None), or
   /// `mean + x·max(√variance, 1e-7)` with `invert`. mean, variance and count are weights after
   /// `adapt()`, or config lists when given at construction.
   static let preprocessingNormalization = LayerKind(
@@ -163,9 +173,14 @@ extension LayerKind {
     keys: ["axis", "mean", "variance", "invert"],
     build: { context in
       let shape = context.inputShape
-      let axes = context.config["axis"]?.array?.compactMap(\.int) ?? [context.config["axis"]?.int ?? -1]
-      guard axes.count == 1, try shape.axis(axes[0]) == shape.rank - 1, let channels = shape.dims.last ?? nil else {
-        throw context.error("normalising over axis \(axes) of \(shape) is not supported (only the last, known axis)")
+      // One statistic per index of `axis` (one int), or one for all when it is None.
+      let given = context.config["axis"].map { $0.isNull ? [] : $0.array?.compactMap(\.int) ?? [$0.int ?? -1] } ?? [-1]
+      guard given.count <= 1, try given.allSatisfy({ try shape.axis($0) > 0 }) else {
+        throw context.error("normalising over axis \(given) of \(shape) is not supported (one feature axis, or None)")
+      }
+      let axis = try given.first.map { try shape.axis($0) } ?? -1
+      guard let channels = given.isEmpty ? 1 : shape.dims[axis] else {
+        throw context.error("normalised axis \(axis) of \(shape) must be known")
       }
       func values(_ key: String, _ index: Int) throws -> [Float] {
         if let list = context.config[key], !list.isNull {
@@ -181,9 +196,9 @@ extension LayerKind {
       let deviation = variance.map { max($0.squareRoot(), 1e-7) }
       let op: ScaleShift
       if context.bool("invert", default: false) {
-        op = ScaleShift(axis: -1, scale: deviation, shift: mean)
+        op = ScaleShift(axis: axis, scale: deviation, shift: mean)
       } else {
-        op = ScaleShift(axis: -1, scale: deviation.map { 1 / $0 }, shift: zip(mean, deviation).map { -$0 / $1 })
+        op = ScaleShift(axis: axis, scale: deviation.map { 1 / $0 }, shift: zip(mean, deviation).map { -$0 / $1 })
       }
       return [try context.add(.scaleShift(op))]
     })
@@ -229,4 +244,16 @@ extension LayerKind {
         .scaleShift(ScaleShift(axis: -1, scale: [context.float("scale", default: 1)], shift: [0])), [context.inputs[1]])
       return [try context.add(.merge(.add), [context.inputs[0], scaled])]
     })
+}
+
+extension LayerContext {
+  /// `body(x, count)`, normalising over the last `count` axes, with the (ascending, feature)
+  /// `axes` moved to the end of the input first and back after.
+  func overAxes(_ axes: [Int], _ body: (Graph.Value, Int) throws -> Graph.Value) throws -> Graph.Value {
+    let rank = inputShape.rank
+    let perm = (0..<rank).filter { !axes.contains($0) } + axes
+    guard perm != Array(0..<rank) else { return try body(input, axes.count) }
+    let result = try body(try add(.transpose(perm: perm), [input]), axes.count)
+    return try add(.transpose(perm: (0..<rank).map { perm.firstIndex(of: $0)! }), [result])
+  }
 }
