@@ -65,7 +65,7 @@ extension Op {
   }
 
   func upsampleShape(_ factors: [Int], _ x: Shape) throws -> Shape {
-    let spatial = try spatialAxes(x, allowed: 1...2)
+    let spatial = try spatialAxes(x, allowed: 1...3)
     guard factors.count == spatial.count else {
       throw GraphError.shapeMismatch(op: name, shapes: [x], reason: "expected \(factors.count) spatial axes")
     }

@@ -7,31 +7,73 @@ enum SpatialKernel {
     _ pads: [(Int, Int)], _ x: UnsafePointer<Float>, inShape: [Int], _ y: UnsafeMutablePointer<Float>, outShape: [Int]
   ) {
     y.update(repeating: 0, count: outShape.reduce(1, *))
-    let (n, h, w, c) = ConvolutionKernel.dims4(inShape)
-    let (_, oh, ow, _) = ConvolutionKernel.dims4(outShape)
-    let top = pads.count == 2 ? pads[0].0 : 0, left = pads.last?.0 ?? 0
-    for b in 0..<n {
-      for iy in 0..<h {
-        let oy = iy + top
-        guard oy >= 0, oy < oh else { continue }
-        for ix in 0..<w {
-          let ox = ix + left
-          guard ox >= 0, ox < ow else { continue }
-          (y + ((b * oh + oy) * ow + ox) * c).update(from: x + ((b * h + iy) * w + ix) * c, count: c)
+    guard inShape.count > 4 else {
+      let (n, h, w, c) = ConvolutionKernel.dims4(inShape)
+      let (_, oh, ow, _) = ConvolutionKernel.dims4(outShape)
+      let top = pads.count == 2 ? pads[0].0 : 0, left = pads.last?.0 ?? 0
+      for b in 0..<n {
+        for iy in 0..<h {
+          let oy = iy + top
+          guard oy >= 0, oy < oh else { continue }
+          for ix in 0..<w {
+            let ox = ix + left
+            guard ox >= 0, ox < ow else { continue }
+            (y + ((b * oh + oy) * ow + ox) * c).update(from: x + ((b * h + iy) * w + ix) * c, count: c)
+          }
         }
       }
+      return
+    }
+    let c = inShape.last ?? 1
+    // Volumes: each input pixel (batch and spatial index) copied to its place when inside.
+    forEachPixel(inShape) { index, source in
+      var target = 0
+      for axis in 0..<(index.count) {
+        let position = index[axis] + (axis == 0 ? 0 : pads[axis - 1].0)
+        guard position >= 0, position < outShape[axis] else { return }
+        target = target * outShape[axis] + position
+      }
+      (y + target * c).update(from: x + source * c, count: c)
     }
   }
 
-  /// Nearest-neighbour upsampling by integer factors.
+  /// Nearest-neighbour upsampling by integer factors, over 1 to 3 spatial axes.
   static func upsample(_ x: UnsafePointer<Float>, inShape: [Int], _ y: UnsafeMutablePointer<Float>, outShape: [Int]) {
-    let (n, h, w, c) = ConvolutionKernel.dims4(inShape)
-    let (_, oh, ow, _) = ConvolutionKernel.dims4(outShape)
-    for b in 0..<n {
-      for oy in 0..<oh {
-        for ox in 0..<ow {
-          (y + ((b * oh + oy) * ow + ox) * c).update(from: x + ((b * h + oy * h / oh) * w + ox * w / ow) * c, count: c)
+    guard inShape.count > 4 else {
+      let (n, h, w, c) = ConvolutionKernel.dims4(inShape)
+      let (_, oh, ow, _) = ConvolutionKernel.dims4(outShape)
+      for b in 0..<n {
+        for oy in 0..<oh {
+          for ox in 0..<ow {
+            (y + ((b * oh + oy) * ow + ox) * c).update(
+              from: x + ((b * h + oy * h / oh) * w + ox * w / ow) * c, count: c)
+          }
         }
+      }
+      return
+    }
+    let c = inShape.last ?? 1
+    forEachPixel(outShape) { index, target in
+      var source = 0
+      for axis in 0..<(index.count) { source = source * inShape[axis] + index[axis] * inShape[axis] / outShape[axis] }
+      (y + target * c).update(from: x + source * c, count: c)
+    }
+  }
+
+  /// Calls `body` with every (batch, spatial…) index of a channels-last `shape`, in order, and
+  /// its pixel number.
+  private static func forEachPixel(_ shape: [Int], _ body: ([Int], Int) -> Void) {
+    let dims = Array(shape.dropLast())
+    let count = dims.reduce(1, *)
+    var index = [Int](repeating: 0, count: dims.count)
+    for pixel in 0..<count {
+      body(index, pixel)
+      var axis = dims.count - 1
+      while axis >= 0 {
+        index[axis] += 1
+        if index[axis] < dims[axis] { break }
+        index[axis] = 0
+        axis -= 1
       }
     }
   }
