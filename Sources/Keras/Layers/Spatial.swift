@@ -40,9 +40,21 @@ extension LayerKind {
       })
   }
 
-  /// Resizing to `height × width`, bilinear or nearest, without cropping to aspect ratio.
+  /// Resizing to `height × width`, bilinear or nearest; with `crop_to_aspect_ratio`, first the
+  /// centred window of the target's aspect ratio, as Keras computes it in float32: crop height
+  /// `min(H, ⌊W·height/width⌋)`, crop width `min(W, ⌊H·width/height⌋)` (at least 1), starting at
+  /// `⌊(H − crop height)/2⌋` and `⌊(W − crop width)/2⌋`.
   static let resizing = LayerKind(
     keys: ["height", "width", "interpolation", "crop_to_aspect_ratio", "data_format"],
+    // tf_keras's Resizing has no data_format (it is always channels last).
+    adapt: { config, _, _, target in
+      target == .keras2 && config["data_format"]?.string != "channels_first" ? config.removing("data_format") : config
+    },
+    caveat: { layer, target in
+      target == .keras2 && layer.config["data_format"]?.string == "channels_first"
+        ? "layer '\(layer.name)' resizes channels-first images, which tf_keras's Resizing cannot: load the file "
+          + "with Keras 3" : nil
+    },
     build: { context in
       [
         try context.channelsLast { x in
@@ -50,12 +62,20 @@ extension LayerKind {
           guard method == "bilinear" || method == "nearest" else {
             throw context.error("interpolation '\(method)' is not supported (bilinear, nearest)")
           }
+          let (height, width) = (try context.int("height"), try context.int("width"))
+          var image = x
           if context.bool("crop_to_aspect_ratio", default: false) {
-            throw context.error("crop_to_aspect_ratio is not supported")
+            let shape = context.graph.shape(x)
+            guard shape.rank == 4, let inputHeight = shape.dims[1], let inputWidth = shape.dims[2] else {
+              throw context.error("crop_to_aspect_ratio needs known height and width, input is \(shape)")
+            }
+            let cropHeight = max(min(inputHeight, Int(Float(inputWidth * height) / Float(width))), 1)
+            let cropWidth = max(min(inputWidth, Int(Float(inputHeight * width) / Float(height))), 1)
+            let top = Int(Float(inputHeight - cropHeight) / 2), left = Int(Float(inputWidth - cropWidth) / 2)
+            image = try context.add(
+              .pad([(-top, -(inputHeight - top - cropHeight)), (-left, -(inputWidth - left - cropWidth))]), [x])
           }
-          return try context.add(
-            .resize(height: try context.int("height"), width: try context.int("width"), bilinear: method == "bilinear"),
-            [x])
+          return try context.add(.resize(height: height, width: width, bilinear: method == "bilinear"), [image])
         }
       ]
     })
