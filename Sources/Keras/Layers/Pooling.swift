@@ -39,4 +39,43 @@ extension LayerKind {
         return [try context.add(.globalPooling(kind, keepDims: keepDims), [x])]
       })
   }
+
+  /// AdaptiveAverage/AdaptiveMaxPooling1D/2D/3D (Keras 3): `output_size` windows along each
+  /// spatial axis, pooled one axis after the other (the same for means and maxima of boxes):
+  /// window i of n inputs into m starts at ⌊i·n/m⌋ and, as Keras's two-pool gather takes it, is
+  /// ⌈n/m⌉ + 1 long when ⌈(i+1)·n/m⌉ − ⌊i·n/m⌋ says so, else ⌈n/m⌉ (in float32, as Keras).
+  static func adaptivePooling(_ kind: Pooling.Kind, axes: Int) -> LayerKind {
+    LayerKind(
+      keys: ["output_size", "data_format"],
+      build: { context in
+        [
+          try context.channelsLast { x in
+            var value = x
+            for (index, m) in try context.window("output_size", axes: axes).enumerated() {
+              let axis = index + 1, shape = context.graph.shape(value)
+              let features = shape.features.compactMap { $0 }
+              guard features.count == shape.rank - 1, let n = shape.dims[axis], m >= 1 else {
+                throw context.error("adaptive pooling needs every input dimension known, input is \(shape)")
+              }
+              let small = Int((Double(n) / Double(m)).rounded(.up))
+              let parts = try (0..<m).map { i -> Graph.Value in
+                let end = min(Int((Float(i + 1) * Float(n) / Float(m)).rounded(.up)), n)
+                let start = min(Int((Float(i) * Float(n) / Float(m)).rounded(.down)), n - 1)
+                let size = min(end - start == small + 1 ? small + 1 : small, n - start)
+                let ranges = features.enumerated().map { position, length in
+                  position + 1 == axis
+                    ? StridedRange(start: start, stop: start + size, step: 1)
+                    : StridedRange(start: 0, stop: length, step: 1)
+                }
+                let window = try context.add(.slice(ranges), [value])
+                let reduction = Reduction(kind: kind == .max ? .max : .mean, axes: [axis], keepDims: true)
+                return try context.add(.reduce(reduction), [window])
+              }
+              value = parts.count == 1 ? parts[0] : try context.add(.concat(axis: axis), parts)
+            }
+            return value
+          }
+        ]
+      })
+  }
 }
