@@ -38,6 +38,27 @@ def assert_self_average_loads_back(request, path, data, expected, merged, rtol=1
         np.testing.assert_allclose(reloaded.predict(data, verbose=0), expected, rtol=rtol, atol=atol, err_msg=name)
 
 
+def assert_predicts_as_keras(model, folder, data, name, suffixes=(".h5", ".keras")):
+    """Saves `model` under `folder` in each format of `suffixes` and checks that the release
+    binary predicts what Keras does on `data` (an array, or a list for several inputs, in order)
+    at 1e-4, with summary totals equal to count_params(); returns Keras's prediction and the
+    paths written."""
+    expected = model.predict(data, verbose=0)
+    source = folder / f"{name}-x.npz"
+    np.savez(source, *(data if isinstance(data, list) else [data]))
+    paths = []
+    for suffix in suffixes:
+        path = str(folder / f"{name}{suffix}")
+        model.save(path)
+        paths.append(path)
+        out = folder / f"{name}-out.npy"
+        run("predict", path, "--input", str(source), "-o", str(out), "--force", binary=RELEASE)
+        np.testing.assert_allclose(np.load(out), expected, rtol=1e-4, atol=1e-4, err_msg=f"{name}{suffix}")
+        summary = run("summary", path, binary=RELEASE).stdout.decode()
+        assert f"Total params: {model.count_params():,}" in summary, f"{name}{suffix}"
+    return expected, paths
+
+
 def predict_npz(*args):
     """ensemble predict … --format npz, as a list of arrays in output order."""
     archive = np.load(io.BytesIO(run("predict", *args, "--format", "npz").stdout))

@@ -4,7 +4,7 @@ by real Keras in both file formats and predicted by the release binary against K
 prediction; then merged into a .keras file that Keras 3 loads back (tf_keras has no such layers)."""
 import numpy as np
 
-from conftest import RELEASE, run
+from conftest import RELEASE, assert_predicts_as_keras, run
 
 CASES = [  # input features, output size, data format
     ((9, 2), (4,), "channels_last"), ((12, 2), (3,), "channels_last"),
@@ -21,16 +21,9 @@ def test_adaptive_pooling_matches_keras(tmp_path, keras3):
             inputs = keras3.Input(features)
             model = keras3.Model(inputs, keras3.layers.Dense(3)(keras3.layers.Flatten()(layer(inputs))))
             data = np.random.default_rng(index).normal(0, 2, (4,) + features).astype("float32")
-            np.save(tmp_path / "x.npy", data)
-            expected = model.predict(data, verbose=0)
-            for suffix in (".keras", ".h5"):
-                path = str(tmp_path / f"adaptive{index}{kind}{suffix}")
-                model.save(path)
-                out = tmp_path / "out.npy"
-                run("predict", path, "--input", str(tmp_path / "x.npy"), "-o", str(out), "--force", binary=RELEASE)
-                np.testing.assert_allclose(np.load(out), expected, rtol=1e-4, atol=1e-4,
-                                           err_msg=f"{kind} {features} -> {output_size}{suffix}")
+            expected, paths = assert_predicts_as_keras(model, tmp_path, data, f"adaptive{index}{kind}",
+                                                       suffixes=(".keras", ".h5"))
             merged = str(tmp_path / f"merged{index}{kind}.keras")
-            run("merge", "--average", path, path, "-o", merged, binary=RELEASE)
+            run("merge", "--average", paths[0], paths[0], "-o", merged, binary=RELEASE)
             np.testing.assert_allclose(keras3.models.load_model(merged).predict(data, verbose=0), expected,
                                        rtol=1e-4, atol=1e-4)

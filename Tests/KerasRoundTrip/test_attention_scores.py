@@ -6,7 +6,7 @@ and loaded back by both loaders."""
 import numpy as np
 import pytest
 
-from conftest import RELEASE, assert_self_average_loads_back, run
+from conftest import assert_predicts_as_keras, assert_self_average_loads_back
 
 
 def attention_layers(keras):
@@ -28,18 +28,8 @@ def model_with(keras, layer, seed):
 def test_concat_and_additive_scores_match_keras(request, tmp_path, loader):
     keras = request.getfixturevalue(loader)
     rng = np.random.default_rng(5)
-    query, value = rng.normal(0, 3, (9, 5, 6)).astype("float32"), rng.normal(0, 3, (9, 7, 6)).astype("float32")
-    np.savez(tmp_path / "x.npz", query=query, value=value)
+    data = [rng.normal(0, 3, (9, 5, 6)).astype("float32"), rng.normal(0, 3, (9, 7, 6)).astype("float32")]
     for index, layer in enumerate(attention_layers(keras)):
-        model = model_with(keras, layer, seed=index)
-        expected = model.predict([query, value], verbose=0)
-        for suffix in (".h5", ".keras"):
-            path = str(tmp_path / f"attention{index}{suffix}")
-            model.save(path)
-            out = tmp_path / "out.npy"
-            run("predict", path, "--input", str(tmp_path / "x.npz"), "-o", str(out), "--force", binary=RELEASE)
-            np.testing.assert_allclose(np.load(out), expected, rtol=1e-4, atol=1e-4, err_msg=f"{layer.name}{suffix}")
-            summary = run("summary", path, binary=RELEASE).stdout.decode()
-            assert f"Total params: {model.count_params():,}" in summary
-        assert_self_average_loads_back(request, str(tmp_path / f"attention{index}.h5"), [query, value], expected,
-                                       str(tmp_path / f"merged{index}.h5"))
+        expected, paths = assert_predicts_as_keras(model_with(keras, layer, seed=index), tmp_path, data,
+                                                   f"attention{index}")
+        assert_self_average_loads_back(request, paths[0], data, expected, str(tmp_path / f"merged{index}.h5"))

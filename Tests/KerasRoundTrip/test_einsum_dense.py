@@ -6,7 +6,7 @@ loaded back by both loaders."""
 import numpy as np
 import pytest
 
-from conftest import RELEASE, assert_self_average_loads_back, run
+from conftest import assert_predicts_as_keras, assert_self_average_loads_back
 
 CASES = [  # input features, equation, output_shape, bias_axes, activation
     ((6,), "ab,bc->ac", 4, "c", "relu"),
@@ -30,15 +30,5 @@ def test_einsum_dense_matches_keras(request, tmp_path, loader):
         rng = np.random.default_rng(index)
         model.set_weights([rng.normal(0, 1, w.shape).astype("float32") for w in model.get_weights()])
         data = rng.normal(0, 2, (8,) + features).astype("float32")
-        np.save(tmp_path / "x.npy", data)
-        expected = model.predict(data, verbose=0)
-        for suffix in (".h5", ".keras"):
-            path = str(tmp_path / f"einsum{index}{suffix}")
-            model.save(path)
-            out = tmp_path / "out.npy"
-            run("predict", path, "--input", str(tmp_path / "x.npy"), "-o", str(out), "--force", binary=RELEASE)
-            np.testing.assert_allclose(np.load(out), expected, rtol=1e-4, atol=1e-4, err_msg=f"{equation}{suffix}")
-            summary = run("summary", path, binary=RELEASE).stdout.decode()
-            assert f"Total params: {model.count_params():,}" in summary, equation
-        assert_self_average_loads_back(request, str(tmp_path / f"einsum{index}.h5"), data, expected,
-                                       str(tmp_path / f"merged{index}.h5"))
+        expected, paths = assert_predicts_as_keras(model, tmp_path, data, f"einsum{index}")
+        assert_self_average_loads_back(request, paths[0], data, expected, str(tmp_path / f"merged{index}.h5"))

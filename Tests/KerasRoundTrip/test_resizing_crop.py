@@ -4,7 +4,7 @@ by the release binary against Keras's own prediction; then merged and loaded bac
 import numpy as np
 import pytest
 
-from conftest import RELEASE, assert_self_average_loads_back, run
+from conftest import RELEASE, assert_predicts_as_keras, assert_self_average_loads_back, run
 
 TARGETS = [(4, 4, "bilinear", "channels_last"), (3, 8, "bilinear", "channels_last"), (6, 2, "nearest", "channels_last"),
            (5, 3, "bilinear", "channels_first")]
@@ -14,7 +14,6 @@ TARGETS = [(4, 4, "bilinear", "channels_last"), (3, 8, "bilinear", "channels_las
 def test_resizing_cropped_to_aspect_ratio_matches_keras(request, tmp_path, loader):
     keras = request.getfixturevalue(loader)
     data = np.random.default_rng(4).normal(0, 2, (3, 7, 10, 3)).astype("float32")
-    np.save(tmp_path / "x.npy", data)
     for index, (height, width, interpolation, data_format) in enumerate(TARGETS):
         if data_format == "channels_first" and loader == "tf_keras":
             continue  # tf_keras's Resizing has no data_format
@@ -26,20 +25,12 @@ def test_resizing_cropped_to_aspect_ratio_matches_keras(request, tmp_path, loade
         resized = keras.layers.Resizing(height, width, interpolation=interpolation, crop_to_aspect_ratio=True,
                                         **options)(x)
         model = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.Flatten()(resized)))
-        expected = model.predict(data, verbose=0)
-        for suffix in (".h5", ".keras"):
-            path = str(tmp_path / f"resize{index}{suffix}")
-            model.save(path)
-            out = tmp_path / "out.npy"
-            run("predict", path, "--input", str(tmp_path / "x.npy"), "-o", str(out), "--force", binary=RELEASE)
-            np.testing.assert_allclose(np.load(out), expected, rtol=1e-4, atol=1e-4,
-                                       err_msg=f"{height}x{width} {interpolation} {data_format}{suffix}")
+        expected, paths = assert_predicts_as_keras(model, tmp_path, data, f"resize{index}")
+        merged = str(tmp_path / f"merged{index}.h5")
         if data_format == "channels_last":
-            assert_self_average_loads_back(request, str(tmp_path / f"resize{index}.h5"), data, expected,
-                                           str(tmp_path / f"merged{index}.h5"))
+            assert_self_average_loads_back(request, paths[0], data, expected, merged)
         else:  # tf_keras cannot resize channels first, and merge says so; Keras 3 loads it
-            merged = str(tmp_path / f"merged{index}.h5")
-            note = run("merge", "--average", path, path, "-o", merged, binary=RELEASE).stderr.decode()
+            note = run("merge", "--average", paths[1], paths[1], "-o", merged, binary=RELEASE).stderr.decode()
             assert "which tf_keras's Resizing cannot" in note, note
             np.testing.assert_allclose(keras.models.load_model(merged).predict(data, verbose=0), expected,
                                        rtol=1e-4, atol=1e-4)

@@ -4,7 +4,7 @@ binary against Keras's own prediction; then merged and loaded back by both loade
 import numpy as np
 import pytest
 
-from conftest import RELEASE, assert_self_average_loads_back, run
+from conftest import assert_predicts_as_keras, assert_self_average_loads_back
 
 
 def volume_layers(keras):
@@ -18,17 +18,9 @@ def volume_layers(keras):
 def test_volume_padding_cropping_and_upsampling_match_keras(request, tmp_path, loader):
     keras = request.getfixturevalue(loader)
     data = np.random.default_rng(3).normal(0, 2, (4, 3, 4, 5, 2)).astype("float32")
-    np.save(tmp_path / "x.npy", data)
     for index, layer in enumerate(volume_layers(keras)):
         inputs = keras.Input((3, 4, 5, 2))
         x = keras.layers.Dense(2)(inputs)
         model = keras.Model(inputs, keras.layers.Dense(3)(keras.layers.Flatten()(layer(x))))
-        expected = model.predict(data, verbose=0)
-        for suffix in (".h5", ".keras"):
-            path = str(tmp_path / f"volume{index}{suffix}")
-            model.save(path)
-            out = tmp_path / "out.npy"
-            run("predict", path, "--input", str(tmp_path / "x.npy"), "-o", str(out), "--force", binary=RELEASE)
-            np.testing.assert_allclose(np.load(out), expected, rtol=1e-4, atol=1e-4, err_msg=f"{layer.name}{suffix}")
-        assert_self_average_loads_back(request, str(tmp_path / f"volume{index}.h5"), data, expected,
-                                       str(tmp_path / f"merged{index}.h5"))
+        expected, paths = assert_predicts_as_keras(model, tmp_path, data, f"volume{index}")
+        assert_self_average_loads_back(request, paths[0], data, expected, str(tmp_path / f"merged{index}.h5"))

@@ -57,7 +57,7 @@ extension LayerKind {
       value = try context.add(.reshape(target: freeDims.map { $0 ?? -1 } + [k]), [value])
       // The kernel as [K, N]: contracted letters in the input's order, then the free ones in the output's.
       let kernelOrder = (contracted + freeWeight).map { weight.firstIndex(of: $0)! }
-      let kernel = EinsumEquation.permuted(kernelTensor.data, shape: kernelTensor.shape, order: kernelOrder)
+      let kernel = kernelTensor.transposed(kernelOrder).data
       // A bias over the free kernel axes at the end of the output is the product's own.
       let biasAxes = Array(context.string("bias_axes", default: ""))
       let biasTensor = biasAxes.isEmpty ? nil : context.layer.weights.count > 1 ? context.layer.weights[1] : nil
@@ -106,24 +106,5 @@ struct EinsumEquation {
     weight = Array(operands[1])
     output = Array(sides[1].replacingOccurrences(of: "...", with: fresh))
     guard input.count == rank, Set(input).count == input.count, Set(output).count == output.count else { return nil }
-  }
-
-  /// `values` of `shape` (C order) with its axes reordered: output axis i is input axis `order[i]`.
-  static func permuted(_ values: [Float], shape: [Int], order: [Int]) -> [Float] {
-    let strides = shape.indices.map { shape[($0 + 1)...].reduce(1, *) }
-    let outShape = order.map { shape[$0] }
-    var result = [Float](repeating: 0, count: values.count)
-    var index = [Int](repeating: 0, count: order.count)
-    for out in 0..<values.count {
-      result[out] = values[zip(index, order).reduce(0) { $0 + $1.0 * strides[$1.1] }]
-      var axis = order.count - 1
-      while axis >= 0 {
-        index[axis] += 1
-        if index[axis] < outShape[axis] { break }
-        index[axis] = 0
-        axis -= 1
-      }
-    }
-    return result
   }
 }
