@@ -36,6 +36,10 @@ ARCHITECTURES = [
     ("keras3", "keras", "ConvNeXtTiny", (32, 32, 3)),
     # InceptionResNetV2: CustomScaleLayer in Keras 3 (tf_keras writes Lambda layers, refused).
     ("keras3", "keras", "InceptionResNetV2", (75, 75, 3)),
+    # RegNet (tf_keras only): its stem rescales with TensorFlow functions, grouped convolutions;
+    # the Y variant's squeeze-and-excite blocks.
+    ("tf_keras", "h5", "RegNetX002", (64, 64, 3)),
+    ("tf_keras", "keras", "RegNetY002", (64, 64, 3)),
 ]
 
 
@@ -54,9 +58,10 @@ def test_published_architecture(request, tmp_path, loader, extension, name, shap
                                   binary=RELEASE).stdout))
     np.testing.assert_allclose(ours, expected, rtol=1e-4, atol=1e-4 * max(1.0, float(np.abs(expected).max())))
     assert f"Total params: {model.count_params():,}" in run("summary", path, binary=RELEASE).stdout.decode()
-    if name == "MobileNetV3Small":
-        # Merged, its TensorFlow functions or operation nodes become stock layers. Keras 3's
-        # MobileNetV3 also holds Activation('hard_silu'), which tf_keras does not know.
+    if name in ("MobileNetV3Small", "RegNetY002"):
+        # Merged, their TensorFlow functions or operation nodes become stock layers (RegNetY's
+        # broadcast gate a Multiply). Keras 3's MobileNetV3 also holds Activation('hard_silu'),
+        # which tf_keras does not know.
         merged = str(tmp_path / "merged.h5")
         run("merge", "--average", path, path, "-o", merged, binary=RELEASE)
         for other in ("keras3", "tf_keras") if loader == "tf_keras" else ("keras3",):

@@ -51,7 +51,7 @@ enum TensorFlowOps {
 }
 
 /// What TFOpLambda layers and Keras 3 operation nodes compute: an activation, or `x ∘ y` with a
-/// number (as `x·scale + shift`) or a tensor of the same shape (as a merge).
+/// number (as `x·scale + shift`) or a tensor broadcast against it (as a merge).
 enum Elementwise {
   /// `x ∘ c`, or `c ∘ x` when the number comes `first`, as `x·scale + shift` (nil when not
   /// affine), and the merge for two tensors.
@@ -78,9 +78,10 @@ enum Elementwise {
     if let activation { return try context.add(.activation(activation)) }
     guard let arithmetic else { throw context.error("'\(name)' is not one ensemble runs") }
     if context.inputs.count == 2 {
-      guard let merge = arithmetic.tensors,
-        context.graph.shape(context.inputs[0]) == context.graph.shape(context.inputs[1])
-      else { throw context.error("'\(name)' of these two tensors (broadcast or divided) is not supported") }
+      // Two tensors broadcast as NumPy does (a squeeze-and-excite gate over an image).
+      guard let merge = arithmetic.tensors else {
+        throw context.error("'\(name)' of two tensors (a division) is not supported")
+      }
       return try context.add(.merge(merge))
     }
     guard let operand else { throw context.error("'\(name)' needs a number or a tensor as its second argument") }
