@@ -34,8 +34,9 @@ ARCHITECTURES = [
     # ConvNeXt: LayerScale, LayerNormalization, 7×7 depthwise convolutions, GELU.
     ("tf_keras", "h5", "ConvNeXtTiny", (32, 32, 3)),
     ("keras3", "keras", "ConvNeXtTiny", (32, 32, 3)),
-    # InceptionResNetV2: CustomScaleLayer in Keras 3 (tf_keras writes Lambda layers, refused).
+    # InceptionResNetV2: CustomScaleLayer (registered as Custom>CustomScaleLayer by tf_keras).
     ("keras3", "keras", "InceptionResNetV2", (75, 75, 3)),
+    ("tf_keras", "h5", "InceptionResNetV2", (75, 75, 3)),
     # RegNet (tf_keras only): its stem rescales with TensorFlow functions, grouped convolutions;
     # the Y variant's squeeze-and-excite blocks.
     ("tf_keras", "h5", "RegNetX002", (64, 64, 3)),

@@ -104,7 +104,7 @@ enum LayerTable {
     "TFOpLambda": .tfOpLambda, "SlicingOpLambda": .tfOpLambda,
     "CenterCrop": .centerCrop,
     "LayerScale": .layerScale,
-    "CustomScaleLayer": .customScale,
+    "CustomScaleLayer": .customScale, "Custom>CustomScaleLayer": .customScale,
     "LSTM": .recurrent,
     "GRU": .recurrent,
     "SimpleRNN": .recurrent,

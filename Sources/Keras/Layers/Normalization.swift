@@ -234,7 +234,8 @@ extension LayerKind {
       return [try context.add(.scaleShift(ScaleShift(axis: -1, scale: gamma, shift: [0])))]
     })
 
-  /// InceptionResNetV2's CustomScaleLayer (Keras 3): `inputs[0] + inputs[1] · scale`.
+  /// InceptionResNetV2's CustomScaleLayer (Keras 3; `Custom>CustomScaleLayer` in tf_keras):
+  /// `inputs[0] + inputs[1] · scale`.
   static let customScale = LayerKind(
     keys: ["scale"],
     unwritable: "CustomScaleLayer belongs to keras.applications, not to the layers a loader builds without it",
