@@ -58,13 +58,20 @@ def test_center_crop_takes_the_middle_window(request, tmp_path, loader, extensio
     np.testing.assert_allclose(ours, model.predict(data, verbose=0), rtol=1e-4, atol=1e-4)
 
 
-def test_random_crop_is_refused_by_name(tmp_path, keras3):
-    model = keras3.Sequential([keras3.Input((8, 8, 3)), keras3.layers.RandomCrop(4, 4)])
-    path = str(tmp_path / "crop.keras")
+@pytest.mark.parametrize("loader,extension", [("tf_keras", "h5"), ("tf_keras", "keras"), ("keras3", "keras")])
+def test_random_crop_at_inference_as_each_keras_does(request, tmp_path, loader, extension):
+    """tf_keras resizes to the crop's aspect ratio and size (smart_resize); Keras 3 passes the
+    image on unchanged. Merging says the two differ."""
+    keras = request.getfixturevalue(loader)
+    model = keras.Sequential([keras.Input((8, 11, 3)), keras.layers.RandomCrop(4, 6), keras.layers.Flatten()])
+    path = str(tmp_path / f"crop.{extension}")
     model.save(path)
-    result = run("summary", path, check=False, binary=RELEASE)
-    assert result.returncode == 65
-    assert "RandomCrop resizes and centre-crops at inference" in result.stderr.decode()
+    data = np.random.default_rng(6).normal(size=(3, 8, 11, 3)).astype("float32")
+    np.save(tmp_path / "x.npy", data)
+    (ours,) = npz(path, "--input", str(tmp_path / "x.npy"))
+    np.testing.assert_allclose(ours, model.predict(data, verbose=0), rtol=1e-4, atol=1e-4)
+    note = run("merge", "--average", path, path, "-o", str(tmp_path / "merged.h5"), binary=RELEASE).stderr.decode()
+    assert "acts differently at inference in the two Keras versions" in note, note
 
 
 @pytest.mark.parametrize("extension", ["keras", "h5"])

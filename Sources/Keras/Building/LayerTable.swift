@@ -112,7 +112,8 @@ enum LayerTable {
     "Bidirectional": .bidirectional,
     "TimeDistributed": .timeDistributed,
     "Masking": .masking,
-    "Attention": .attention, "AdditiveAttention": .additiveAttention, "EinsumDense": .einsumDense,
+    "RandomCrop": .randomCrop, "Attention": .attention, "AdditiveAttention": .additiveAttention,
+    "EinsumDense": .einsumDense,
     "MultiHeadAttention": .multiHeadAttention,
     "Normalization": .preprocessingNormalization,
     StockLayer.weightedProductClass: .weightedProduct,
@@ -121,9 +122,7 @@ enum LayerTable {
 
   /// Classes refused on purpose, with the reason the error gives.
   static let refused: [String: String] = [
-    "Lambda": pythonCode,
-    "RandomCrop": "RandomCrop resizes and centre-crops at inference (Resizing with crop_to_aspect_ratio), "
-      + "which ensemble does not compute yet",
+    "Lambda": pythonCode
   ]
   private static let pythonCode =
     "Lambda layers hold Python bytecode, which ensemble never runs; rebuild the model with built-in layers"

@@ -40,10 +40,8 @@ extension LayerKind {
       })
   }
 
-  /// Resizing to `height × width`, bilinear or nearest; with `crop_to_aspect_ratio`, first the
-  /// centred window of the target's aspect ratio, as Keras computes it in float32: crop height
-  /// `min(H, ⌊W·height/width⌋)`, crop width `min(W, ⌊H·width/height⌋)` (at least 1), starting at
-  /// `⌊(H − crop height)/2⌋` and `⌊(W − crop width)/2⌋`.
+  /// Resizing to `height × width`, bilinear or nearest; with `crop_to_aspect_ratio`, of the
+  /// centred window of the target's aspect ratio (`croppedToAspectRatio`).
   static let resizing = LayerKind(
     keys: ["height", "width", "interpolation", "crop_to_aspect_ratio", "data_format"],
     // tf_keras's Resizing has no data_format (it is always channels last).
@@ -63,18 +61,8 @@ extension LayerKind {
             throw context.error("interpolation '\(method)' is not supported (bilinear, nearest)")
           }
           let (height, width) = (try context.int("height"), try context.int("width"))
-          var image = x
-          if context.bool("crop_to_aspect_ratio", default: false) {
-            let shape = context.graph.shape(x)
-            guard shape.rank == 4, let inputHeight = shape.dims[1], let inputWidth = shape.dims[2] else {
-              throw context.error("crop_to_aspect_ratio needs known height and width, input is \(shape)")
-            }
-            let cropHeight = max(min(inputHeight, Int(Float(inputWidth * height) / Float(width))), 1)
-            let cropWidth = max(min(inputWidth, Int(Float(inputHeight * width) / Float(height))), 1)
-            let top = Int(Float(inputHeight - cropHeight) / 2), left = Int(Float(inputWidth - cropWidth) / 2)
-            image = try context.add(
-              .pad([(-top, -(inputHeight - top - cropHeight)), (-left, -(inputWidth - left - cropWidth))]), [x])
-          }
+          let crop = context.bool("crop_to_aspect_ratio", default: false)
+          let image = crop ? try context.croppedToAspectRatio(x, height: height, width: width) : x
           return try context.add(.resize(height: height, width: width, bilinear: method == "bilinear"), [image])
         }
       ]
@@ -82,6 +70,21 @@ extension LayerKind {
 }
 
 extension LayerKind {
+  /// RandomCrop at inference: tf_keras resizes the image as Resizing with crop_to_aspect_ratio
+  /// does (bilinear); Keras 3 passes it on unchanged.
+  static let randomCrop = LayerKind(
+    keys: ["height", "width", "seed"],
+    caveat: { layer, _ in
+      "layer '\(layer.name)' (RandomCrop) acts differently at inference in the two Keras versions: tf_keras "
+        + "resizes the image, Keras 3 passes it on"
+    },
+    build: { context in
+      guard context.dialect != .keras3 else { return [try context.add(.identity)] }
+      let (height, width) = (try context.int("height"), try context.int("width"))
+      let cropped = try context.croppedToAspectRatio(context.input, height: height, width: width)
+      return [try context.add(.resize(height: height, width: width, bilinear: true), [cropped])]
+    })
+
   /// CenterCrop to `height × width`: the window starting at ⌊(H − height)/2⌋, ⌊(W − width)/2⌋.
   /// (Keras resizes an input smaller than the window instead; that is refused.)
   static let centerCrop = LayerKind(
@@ -120,5 +123,22 @@ extension LayerContext {
       }
       return (a, b)
     }
+  }
+}
+
+extension LayerContext {
+  /// The centred window of `x` (channels last) with the aspect ratio of `height × width`, as
+  /// Keras computes it in float32: crop height `min(H, ⌊W·height/width⌋)`, crop width
+  /// `min(W, ⌊H·width/height⌋)` (at least 1), starting at `⌊(H − crop height)/2⌋` and
+  /// `⌊(W − crop width)/2⌋`.
+  func croppedToAspectRatio(_ x: Graph.Value, height: Int, width: Int) throws -> Graph.Value {
+    let shape = graph.shape(x)
+    guard shape.rank == 4, let inputHeight = shape.dims[1], let inputWidth = shape.dims[2] else {
+      throw error("cropping to an aspect ratio needs known height and width, input is \(shape)")
+    }
+    let cropHeight = max(min(inputHeight, Int(Float(inputWidth * height) / Float(width))), 1)
+    let cropWidth = max(min(inputWidth, Int(Float(inputHeight * width) / Float(height))), 1)
+    let top = Int(Float(inputHeight - cropHeight) / 2), left = Int(Float(inputWidth - cropWidth) / 2)
+    return try add(.pad([(-top, -(inputHeight - top - cropHeight)), (-left, -(inputWidth - left - cropWidth))]), [x])
   }
 }

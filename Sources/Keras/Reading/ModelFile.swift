@@ -81,7 +81,9 @@ public enum ModelFile {
     } catch {
       throw KerasError("the model config is not valid JSON: \(error)")
     }
-    let version = json["keras_version"]?.string ?? (json["module"] != nil ? "3" : fileVersion)
+    // The file's own version first: tf_keras writes `.keras` archives too, with Keras 3's
+    // `module` keys but its own maths (hard_sigmoid, l2_normalize, RandomCrop).
+    let version = json["keras_version"]?.string ?? fileVersion ?? (json["module"] != nil ? "3" : nil)
     return try ModelConfig.parse(json, dialect: Dialect(version: version), version: version ?? fileVersion)
   }
 
