@@ -89,3 +89,19 @@ def test_a_dictionary_of_outputs_is_every_output_in_key_order(tmp_path, keras3, 
     assert len(ours) == 2
     for got, key in zip(ours, sorted(expected)):
         np.testing.assert_allclose(got, expected[key], rtol=1e-4, atol=1e-4)
+
+
+def test_a_tf_keras_keras_archive_computes_tf_keras_maths(tmp_path, tf_keras):
+    """A `.keras` archive written by tf_keras carries Keras 3's `module` keys in its config,
+    but tf_keras's maths: hard_sigmoid's slope 0.2 and l2_normalize's bound, not Keras 3's."""
+    inputs = tf_keras.Input((6,))
+    x = tf_keras.layers.Dense(6)(inputs)
+    x = tf_keras.layers.Activation("hard_sigmoid")(x)
+    model = tf_keras.Model(inputs, tf_keras.layers.UnitNormalization()(tf_keras.layers.Dense(4)(x)))
+    path = str(tmp_path / "maths.keras")
+    model.save(path)
+    data = np.random.default_rng(8).normal(0, 4, size=(16, 6)).astype("float32")
+    data[0] = 0
+    np.save(tmp_path / "x.npy", data)
+    (ours,) = npz(path, "--input", str(tmp_path / "x.npy"))
+    np.testing.assert_allclose(ours, model.predict(data, verbose=0), rtol=1e-4, atol=1e-4)
