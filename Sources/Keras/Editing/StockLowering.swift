@@ -47,37 +47,13 @@ enum StockLowering {
     return rebuilt(layer, "Rescaling", ["scale": .number(Double(scale)), "offset": .number(Double(shift))])
   }
 
-  /// A reshape, transpose, concatenation or cast to float (a TensorFlow function or a Keras 3
-  /// operation) as the stock Reshape, Permute, Concatenate or Identity layer.
+  /// A TensorFlow function or Keras 3 operation whose `TensorFunctions` entry names a stock
+  /// layer (Reshape, Permute, Concatenate, Identity).
   private static func shaping(_ layer: KerasLayer) -> (String, [String: JSONValue])? {
-    let function: String?
-    let arguments: JSONValue
-    if layer.className == "TFOpLambda" {
-      (function, arguments) = (layer.config["function"]?.string, layer.callKeywords.first ?? .null)
-    } else if layer.isOperation {
-      (function, arguments) = (layer.className, layer.config)
-    } else {
-      return nil
+    if layer.className == "TFOpLambda", let function = layer.config["function"]?.string {
+      return TensorFunctions.tensorflow[function]?.stock?(.init(named: layer.callKeywords.first ?? .null))
     }
-    func numbers(_ values: ArraySlice<Int>) -> JSONValue { .array(values.map { .number(Double($0)) }) }
-    switch function {
-    case "reshape", "compat.v1.reshape", "Reshape":
-      guard let items = (arguments["shape"] ?? arguments["newshape"])?.array,
-        let batch = items.first, batch.isNull || batch.int == -1
-      else { return nil }
-      return ("Reshape", ["target_shape": numbers(items.dropFirst().map { $0.int ?? -1 }[...])])
-    case "transpose", "compat.v1.transpose", "Transpose":
-      guard let perm = (arguments["perm"] ?? arguments["axes"])?.array?.compactMap(\.int), perm.first == 0 else {
-        return nil
-      }
-      return ("Permute", ["dims": numbers(perm.dropFirst())])
-    case "concat", "Concatenate":
-      return ("Concatenate", ["axis": .number(Double(arguments["axis"]?.int ?? -1))])
-    case "cast", "Cast":
-      return arguments["dtype"]?.string == "float32" ? ("Identity", [:]) : nil
-    default:
-      return nil
-    }
+    return layer.isOperation ? TensorFunctions.keras[layer.className]?.stock?(.init(named: layer.config)) : nil
   }
 
   /// The stock layer of an activation both loaders know by one name.

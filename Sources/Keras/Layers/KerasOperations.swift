@@ -10,9 +10,9 @@ extension LayerKind {
       + "arithmetic and the common activations as Rescaling, Activation, ReLU, Add, Subtract or Multiply)",
     build: { context in
       let name = context.layer.className
-      if let build = TensorFunctions.keras[name] {
+      if let call = TensorFunctions.keras[name] {
         let positional = Array((context.keywords["args"]?.array ?? []).dropFirst())
-        return [try build(&context, TensorFunctions.Arguments(named: context.config, positional: positional))]
+        return [try call.build(&context, TensorFunctions.Arguments(named: context.config, positional: positional))]
       }
       return [
         try Elementwise.build(

@@ -12,8 +12,8 @@ extension LayerKind {
       + "arithmetic and the common activations as Rescaling, Activation, ReLU, Add, Subtract or Multiply)",
     build: { context in
       let function = context.string("function", default: "")
-      if let build = TensorFunctions.tensorflow[function] {
-        return [try build(&context, TensorFunctions.Arguments(named: context.keywords))]
+      if let call = TensorFunctions.tensorflow[function] {
+        return [try call.build(&context, TensorFunctions.Arguments(named: context.keywords))]
       }
       return [
         try Elementwise.build(

@@ -16,56 +16,96 @@ enum TensorFunctions {
       guard let value = named[key], !value.isNull else { return nil }
       return value
     }
+
+    /// An axis or a list of them, nil when not given.
+    func axes(_ key: String) -> [Int]? {
+      self[key].map { $0.array?.compactMap(\.int) ?? ($0.int.map { [$0] } ?? []) }
+    }
   }
 
   typealias Build = (inout LayerContext, Arguments) throws -> Graph.Value
+  /// The stock Keras layer (class name and config) that computes the same, for merged files.
+  typealias Stock = (Arguments) -> (String, [String: JSONValue])?
+
+  /// A function's nodes, and the stock layer a merged file holds it as, where there is one.
+  struct Function {
+    let build: Build
+    var stock: Stock? = nil
+
+    init(_ build: @escaping Build, stock: Stock? = nil) {
+      self.build = build
+      self.stock = stock
+    }
+  }
 
   /// By the name tf_keras stores in `function`.
-  static let tensorflow: [String: Build] = [
+  static let tensorflow: [String: Function] = [
     "reshape": reshape("shape"), "compat.v1.reshape": reshape("shape"),
     "transpose": transpose("perm"), "compat.v1.transpose": transpose("perm"),
-    "expand_dims": expandDims, "compat.v1.expand_dims": expandDims,
-    "squeeze": squeeze, "compat.v1.squeeze": squeeze, "concat": concat,
-    "math.reduce_mean": reduce(.mean), "math.reduce_sum": reduce(.sum), "math.reduce_max": reduce(.max),
-    "math.reduce_min": reduce(.min), "clip_by_value": clip("clip_value_min", "clip_value_max"), "cast": cast,
-    "linalg.matmul": matmul, "__operators__.getitem": slice,
-    "math.maximum": bound(.maximum), "math.minimum": bound(.minimum), "math.negative": negative,
-    "math.abs": math(.abs), "math.sqrt": math(.sqrt), "math.square": math(.square), "math.log": math(.log),
-    "math.reciprocal": math(.reciprocal), "math.rsqrt": math(.rsqrt),
+    "expand_dims": .init(expandDims), "compat.v1.expand_dims": .init(expandDims),
+    "squeeze": .init(squeeze), "compat.v1.squeeze": .init(squeeze), "concat": concatenation,
+    "math.reduce_mean": .init(reduce(.mean)), "math.reduce_sum": .init(reduce(.sum)),
+    "math.reduce_max": .init(reduce(.max)),
+    "math.reduce_min": .init(reduce(.min)), "clip_by_value": .init(clip("clip_value_min", "clip_value_max")),
+    "cast": castToFloat,
+    "linalg.matmul": .init(matmul), "__operators__.getitem": .init(slice),
+    "math.maximum": .init(bound(.maximum)), "math.minimum": .init(bound(.minimum)), "math.negative": .init(negative),
+    "math.abs": .init(math(.abs)), "math.sqrt": .init(math(.sqrt)), "math.square": .init(math(.square)),
+    "math.log": .init(math(.log)),
+    "math.reciprocal": .init(math(.reciprocal)), "math.rsqrt": .init(math(.rsqrt)),
   ]
 
   /// By the operation's class name.
-  static let keras: [String: Build] = [
-    "Reshape": reshape("newshape"), "Transpose": transpose("axes"), "ExpandDims": expandDims, "Squeeze": squeeze,
-    "Concatenate": concat, "Mean": reduce(.mean), "Sum": reduce(.sum), "Max": reduce(.max), "Min": reduce(.min),
-    "Clip": clip("x_min", "x_max"), "Cast": cast, "Matmul": matmul, "GetItem": slice,
-    "Maximum": bound(.maximum), "Minimum": bound(.minimum), "Negative": negative,
-    "Absolute": math(.abs), "Abs": math(.abs), "Sqrt": math(.sqrt), "Square": math(.square), "Log": math(.log),
-    "Reciprocal": math(.reciprocal), "Rsqrt": math(.rsqrt),
+  static let keras: [String: Function] = [
+    "Reshape": reshape("newshape"), "Transpose": transpose("axes"), "ExpandDims": .init(expandDims),
+    "Squeeze": .init(squeeze),
+    "Concatenate": concatenation, "Mean": .init(reduce(.mean)), "Sum": .init(reduce(.sum)), "Max": .init(reduce(.max)),
+    "Min": .init(reduce(.min)),
+    "Clip": .init(clip("x_min", "x_max")), "Cast": castToFloat, "Matmul": .init(matmul), "GetItem": .init(slice),
+    "Maximum": .init(bound(.maximum)), "Minimum": .init(bound(.minimum)), "Negative": .init(negative),
+    "Absolute": .init(math(.abs)), "Abs": .init(math(.abs)), "Sqrt": .init(math(.sqrt)), "Square": .init(math(.square)),
+    "Log": .init(math(.log)),
+    "Reciprocal": .init(math(.reciprocal)), "Rsqrt": .init(math(.rsqrt)),
   ]
 
   // MARK: Reshaping and reordering
 
   /// A full target shape whose first entry is the batch (−1 or None), at most one other −1.
-  static func reshape(_ key: String) -> Build {
-    { context, arguments in
+  /// (As the stock Reshape layer.)
+  static func reshape(_ key: String) -> Function {
+    func target(_ arguments: Arguments) -> [Int]? {
       guard let items = arguments[key]?.array, let first = items.first, first.isNull || first.int == -1 else {
-        throw context.error("only a reshape that keeps the batch axis first (as -1 or None) is supported")
+        return nil
       }
-      let target = items.dropFirst().map { $0.int ?? -1 }
-      return try context.add(.reshape(target: target))
+      return items.dropFirst().map { $0.int ?? -1 }
     }
+    return Function(
+      { context, arguments in
+        guard let target = target(arguments) else {
+          throw context.error("only a reshape that keeps the batch axis first (as -1 or None) is supported")
+        }
+        return try context.add(.reshape(target: target))
+      },
+      stock: { arguments in target(arguments).map { ("Reshape", ["target_shape": numbers($0)]) } })
   }
 
   /// A permutation of every axis that leaves the batch first.
-  static func transpose(_ key: String) -> Build {
-    { context, arguments in
-      let rank = context.inputShape.rank
-      let perm = arguments[key]?.array?.compactMap(\.int) ?? Array((0..<rank).reversed())
-      guard perm.first == 0 else { throw context.error("a transpose that moves the batch axis is not supported") }
-      return try context.add(.transpose(perm: perm))
-    }
+  /// (As the stock Permute layer, whose dims count from 1 after the batch.)
+  static func transpose(_ key: String) -> Function {
+    Function(
+      { context, arguments in
+        let rank = context.inputShape.rank
+        let perm = arguments[key]?.array?.compactMap(\.int) ?? Array((0..<rank).reversed())
+        guard perm.first == 0 else { throw context.error("a transpose that moves the batch axis is not supported") }
+        return try context.add(.transpose(perm: perm))
+      },
+      stock: { arguments in
+        guard let perm = arguments[key]?.array?.compactMap(\.int), perm.first == 0 else { return nil }
+        return ("Permute", ["dims": numbers(Array(perm.dropFirst()))])
+      })
   }
+
+  private static func numbers(_ values: [Int]) -> JSONValue { .array(values.map { .number(Double($0)) }) }
 
   static func expandDims(_ context: inout LayerContext, _ arguments: Arguments) throws -> Graph.Value {
     let x = context.inputShape
@@ -81,7 +121,7 @@ enum TensorFunctions {
 
   static func squeeze(_ context: inout LayerContext, _ arguments: Arguments) throws -> Graph.Value {
     let x = context.inputShape
-    let given = arguments["axis"].map { $0.array?.compactMap(\.int) ?? ($0.int.map { [$0] } ?? []) }
+    let given = arguments.axes("axis")
     let axes = (given ?? (1..<x.rank).filter { x.dims[$0] == 1 }).map { $0 < 0 ? $0 + x.rank : $0 }
     guard axes.allSatisfy({ $0 >= 1 && $0 < x.rank && x.dims[$0] == 1 }) else {
       throw context.error("squeeze of axes \(axes) of shape \(x): each must be a feature axis of size 1")
@@ -97,6 +137,10 @@ enum TensorFunctions {
     }
     return features.map { $0 ?? -1 }
   }
+
+  /// (As the stock Concatenate layer.)
+  static let concatenation = Function(
+    concat, stock: { arguments in ("Concatenate", ["axis": .number(Double(arguments["axis"]?.int ?? -1))]) })
 
   static func concat(_ context: inout LayerContext, _ arguments: Arguments) throws -> Graph.Value {
     let axis = arguments["axis"]?.int ?? 0
@@ -161,7 +205,7 @@ enum TensorFunctions {
   static func reduce(_ kind: Reduction.Kind) -> Build {
     { context, arguments in
       let rank = context.inputShape.rank
-      let given = arguments["axis"].map { $0.array?.compactMap(\.int) ?? ($0.int.map { [$0] } ?? []) }
+      let given = arguments.axes("axis")
       guard let given, !given.isEmpty else {
         throw context.error("a reduction over every axis, the batch included, is not supported")
       }
@@ -204,6 +248,10 @@ enum TensorFunctions {
   static func math(_ activation: Activation) -> Build {
     { context, _ in try context.add(.activation(activation)) }
   }
+
+  /// (A cast to float32 as the stock Identity layer.)
+  static let castToFloat = Function(
+    cast, stock: { arguments in arguments["dtype"]?.string == "float32" ? ("Identity", [:]) : nil })
 
   /// To a float type: the values are float32 already (float16 would round, and is refused).
   static func cast(_ context: inout LayerContext, _ arguments: Arguments) throws -> Graph.Value {
