@@ -9,7 +9,7 @@ import io
 import numpy as np
 import pytest
 
-from conftest import RELEASE, run
+from conftest import RELEASE, assert_predicts_as_keras, assert_self_average_loads_back, run
 
 
 def inputs(rows=7):
@@ -68,3 +68,18 @@ def test_normalization_layers_match_keras(request, tmp_path, loader, extension):
         if loader == "tf_keras" or not listed:
             reloaded = keras.models.load_model(merged)
             np.testing.assert_allclose(reloaded.predict(data, verbose=0), expected, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("loader", ["tf_keras", "keras3"])
+def test_group_normalization_over_a_channel_axis_not_last_matches_keras(request, tmp_path, loader):
+    # Channels first: 4 channels along axis 1 in 2 groups, each group's statistics over its
+    # channels' 3×2 positions (moved to the end and back).
+    keras = request.getfixturevalue(loader)
+    inputs_ = keras.Input((4, 3, 2))
+    x = keras.layers.GroupNormalization(groups=2, axis=1, epsilon=1e-2)(inputs_)
+    model = keras.Model(inputs_, keras.layers.Flatten()(x))
+    model.set_weights([np.random.default_rng(5 + i).normal(0, 1, w.shape).astype("float32")
+                       for i, w in enumerate(model.get_weights())])
+    data = np.random.default_rng(12).normal(0, 20, size=(6, 4, 3, 2)).astype("float32")
+    expected, paths = assert_predicts_as_keras(model, tmp_path, data, "group_axis1")
+    assert_self_average_loads_back(request, paths[0], data, expected, str(tmp_path / "merged.h5"))

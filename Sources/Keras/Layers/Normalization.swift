@@ -118,8 +118,9 @@ extension LayerKind {
       + "axis only) and would normalise over the last axis: load the file with tf_keras"
   }
 
-  /// GroupNormalization over the last axis: `groups` runs of channels (-1: one per channel),
-  /// `(x − mean)/√(var + ε)·gamma + beta` with each run's statistics over all its positions.
+  /// GroupNormalization: `groups` runs of the channels along `axis` (-1: one per channel),
+  /// `(x − mean)/√(var + ε)·gamma + beta` with each run's statistics over all its positions;
+  /// a channel axis other than the last is moved there and back.
   static let groupNormalization = LayerKind(
     slots: { config in
       ((config["scale"]?.bool ?? true) ? [WeightSlot("gamma")] : [])
@@ -129,8 +130,10 @@ extension LayerKind {
     propagatesMask: true,
     build: { context in
       let shape = context.inputShape
-      guard try shape.axis(try context.axis(default: -1)) == shape.rank - 1, let channels = shape.dims.last ?? nil
-      else { throw context.error("GroupNormalization over an axis other than the last, known one is not supported") }
+      let axis = try shape.axis(try context.axis(default: -1))
+      guard axis > 0, let channels = shape.dims[axis] else {
+        throw context.error("GroupNormalization needs a known feature axis, got axis \(axis) of \(shape)")
+      }
       let requested = context.config["groups"]?.int ?? 32
       let groups = requested == -1 ? channels : requested
       guard groups > 0, channels % groups == 0 else {
@@ -143,7 +146,7 @@ extension LayerKind {
       let op = LayerNorm(
         axes: shape.rank - 1, gamma: gamma, beta: beta, epsilon: context.float("epsilon", default: 1e-3),
         statistic: .grouped(groups))
-      return [try context.add(.layerNorm(op))]
+      return [try context.overAxes([axis]) { x, _ in try context.add(.layerNorm(op), [x]) }]
     })
 
   /// The feature axes `axis` names (an int or a list), ascending, and their sizes.
