@@ -33,11 +33,11 @@ public enum Op {
   /// The bucket of each value: the index of the first boundary above it (`upper_bound`: a
   /// value on a boundary goes to the bucket it opens, NaN to the last). Discretization.
   case discretize(boundaries: [Float])
-  /// A convolution over 1 or 2 spatial axes (see `Convolution`).
+  /// A convolution over 1 to 3 spatial axes (see `Convolution`).
   case convolution(Convolution)
-  /// A transposed convolution over 1 or 2 spatial axes.
+  /// A transposed convolution over 1 to 3 spatial axes.
   case transposedConvolution(TransposedConvolution)
-  /// Max or average pooling over 1 or 2 spatial axes.
+  /// Max or average pooling over 1 to 3 spatial axes.
   case pooling(Pooling)
   /// Max or mean over every spatial axis; `keepDims` keeps them as size 1.
   case globalPooling(Pooling.Kind, keepDims: Bool)

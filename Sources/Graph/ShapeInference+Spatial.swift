@@ -25,7 +25,7 @@ extension Op {
   }
 
   func transposedConvolutionShape(_ op: TransposedConvolution, _ x: Shape) throws -> Shape {
-    let spatial = try spatialAxes(x, allowed: 1...2)
+    let spatial = try spatialAxes(x, allowed: 1...3)
     guard x.dims.last == op.inputs else {
       throw GraphError.shapeMismatch(op: name, shapes: [x], reason: "expected \(op.inputs) input channels")
     }

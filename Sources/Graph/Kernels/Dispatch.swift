@@ -45,6 +45,8 @@ extension Op {
       VolumeKernel.convolution(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
     case .convolution(let op):
       ConvolutionKernel.run(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
+    case .transposedConvolution(let op) where shape.count == 5:
+      VolumeKernel.transposed(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
     case .transposedConvolution(let op):
       ConvolutionKernel.transposed(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
     case .pooling(let op) where shape.count == 5:

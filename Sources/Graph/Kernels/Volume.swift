@@ -1,5 +1,5 @@
 /// Kernels over 3 spatial axes, `(batch, depth, height, width, channels)`: Conv3D by im2col
-/// and sgemm, and 3D max/average pooling. Written apart from the 1D/2D kernels, which stay
+/// and sgemm, Conv3DTranspose by sgemm and scatter, and 3D max/average pooling. Written apart from the 1D/2D kernels, which stay
 /// specialised for the common shapes.
 enum VolumeKernel {
   /// The spatial extent and window geometry, per axis.
@@ -85,6 +85,45 @@ enum VolumeKernel {
           for ch in 0..<c { out[ch] = op.kind == .max ? max(out[ch], source[ch]) : out[ch] + source[ch] }
         }
         if op.kind == .average, cells > 0 { for ch in 0..<c { out[ch] /= Float(cells) } }
+      }
+    }
+  }
+
+  /// Conv3DTranspose: one sgemm `x·Wᵀ` per sample gives every input voxel's contribution
+  /// `(taps·filters)`, each tap added at output `i·s + t·d − crop` per axis where that lies
+  /// inside, onto the bias-filled output (crop: half the excess of the full length with "same").
+  static func transposed(
+    _ op: TransposedConvolution, _ x: UnsafePointer<Float>, inShape: [Int], _ y: UnsafeMutablePointer<Float>,
+    outShape: [Int], scratch: Scratch
+  ) {
+    let (n, c, f) = (inShape[0], inShape[4], op.filters)
+    let input = Array(inShape[1...3]), output = Array(outShape[1...3])
+    let crop = (0..<3).map { axis -> Int in
+      guard op.padding == .same else { return 0 }
+      let full: Int = (input[axis] - 1) * op.strides[axis] + (op.size[axis] - 1) * op.dilation[axis] + 1
+      return max(full - output[axis], 0) / 2
+    }
+    let voxels = input.reduce(1, *), outVoxels = output.reduce(1, *), taps = op.size.reduce(1, *)
+    let contributions = scratch.buffer(0, voxels * taps * f)
+    ConvolutionKernel.fillBias(op.bias, y, pixels: n * outVoxels, channels: f)
+    op.kernel.withUnsafeBufferPointer { k in
+      for b in 0..<n {
+        MatMul.gemm(
+          x + b * voxels * c, lda: c, k.baseAddress!, ldb: c, contributions, ldc: taps * f, m: voxels, k: c,
+          n: taps * f, accumulate: false, transposeB: true)
+        for v in 0..<voxels {
+          let at = [v / (input[1] * input[2]), (v / input[2]) % input[1], v % input[2]]
+          for t in 0..<taps {
+            let tap = [t / (op.size[1] * op.size[2]), (t / op.size[2]) % op.size[1], t % op.size[2]]
+            let o = (0..<3).map { axis -> Int in
+              at[axis] * op.strides[axis] + tap[axis] * op.dilation[axis] - crop[axis]
+            }
+            guard (0..<3).allSatisfy({ o[$0] >= 0 && o[$0] < output[$0] }) else { continue }
+            let target = y + (b * outVoxels + (o[0] * output[1] + o[1]) * output[2] + o[2]) * f
+            let part = contributions + (v * taps + t) * f
+            for j in 0..<f { target[j] += part[j] }
+          }
+        }
       }
     }
   }

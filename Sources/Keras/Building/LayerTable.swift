@@ -75,6 +75,8 @@ enum LayerTable {
     "Conv1DTranspose": .transposed(axes: 1),
     "Conv2DTranspose": .transposed(axes: 2),
     "Convolution2DTranspose": .transposed(axes: 2),
+    "Conv3DTranspose": .transposed(axes: 3),
+    "Convolution3DTranspose": .transposed(axes: 3),
     "MaxPooling1D": .pooling(.max, axes: 1),
     "MaxPooling2D": .pooling(.max, axes: 2),
     "MaxPool1D": .pooling(.max, axes: 1),

@@ -83,7 +83,7 @@ extension LayerKind {
       })
   }
 
-  /// Conv1DTranspose / Conv2DTranspose, kernel `(k…, filters, in)`.
+  /// Conv1DTranspose / Conv2DTranspose / Conv3DTranspose, kernel `(k…, filters, in)`.
   static func transposed(axes: Int) -> LayerKind {
     LayerKind(
       slots: { config in [WeightSlot("kernel")] + ((config["use_bias"]?.bool ?? true) ? [WeightSlot("bias")] : []) },
@@ -91,6 +91,13 @@ extension LayerKind {
         "filters", "kernel_size", "strides", "padding", "output_padding", "data_format", "dilation_rate", "activation",
         "use_bias",
       ],
+      caveat: { layer, _ in
+        // tf_keras's Conv3DTranspose has no dilation_rate: it reads the key and convolves undilated.
+        let dilation = layer.config["dilation_rate"].map { $0.array?.compactMap(\.int) ?? [$0.int ?? 1] } ?? [1]
+        guard axes == 3, dilation.contains(where: { $0 != 1 }) else { return nil }
+        return "layer '\(layer.name)' is a dilated Conv3DTranspose, which tf_keras computes undilated: load this "
+          + "file with Keras 3"
+      },
       build: { context in
         [
           try context.channelsLast { x in
