@@ -6,7 +6,10 @@
 # and the vectorised recurrent cell, for the speed issue. 13200: the tensor functions of
 # TensorFlow and keras.ops that reshape, slice and reduce (TensorFunctions.swift and two graph
 # ops), concat and additive attention scores. 13300: each tensor function's entry carries the
-# stock layer a merged file holds it as (the lowering no longer restates the names).
+# stock layer a merged file holds it as (the lowering no longer restates the names). 13800:
+# the last refused layers of the architectures issue (ConvLSTM1D-3D, Conv3DTranspose, stack and
+# split, StackedRNNCells, GroupQueryAttention).
+budget=13800
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
@@ -16,8 +19,8 @@ for target in Sources/*/; do
   printf '%-12s %6d\n' "$name" "$lines"
 done
 total=$(find Sources -name '*.swift' -print0 | xargs -0 cat | wc -l)
-printf '%-12s %6d (budget 13300)\n' total "$total"
-[ "$total" -le 13300 ] || { echo "over the line budget"; status=1; }
+printf '%-12s %6d (budget %d)\n' total "$total" "$budget"
+[ "$total" -le "$budget" ] || { echo "over the line budget"; status=1; }
 while read -r count file; do
   [ "$file" = total ] && continue
   if [ "$count" -gt 400 ]; then echo "$file has $count lines (max 400)"; status=1; fi

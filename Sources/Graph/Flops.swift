@@ -5,7 +5,8 @@
 /// - Convolution: `2·taps·(in/groups)·filters` per output pixel, plus `filters` for the bias;
 ///   transposed: `2·taps·filters·in` per input pixel, plus the bias per output element.
 /// - Recurrent, per step: `2·(in + units)·gates·units` for the two products, plus the biases;
-///   the element-wise gate arithmetic is not counted.
+///   the element-wise gate arithmetic is not counted. ConvLSTM, per step and state pixel:
+///   `2·taps·(in + filters)·4·filters`, plus the bias.
 /// - Batched matrix product: `2·m·k·n` per matrix.
 /// - Pooling: one per window tap per output element; global pooling and reductions one per
 ///   input element.
@@ -41,6 +42,13 @@ extension Op {
       let batch = input.first ?? 1
       let width = op.cell.gates * op.units
       return batch * steps * (2 * (op.inputs + op.units) * width + (op.bias?.count ?? 0))
+    case .convolutionalLSTM(let op):
+      // Per step the two convolutions, counted as Convolution counts them, on the state's pixels.
+      let steps = input.count > 1 ? input[1] : 1
+      let pixels = (input.first ?? 1) * (outputs.last ?? output).dropFirst().dropLast().reduce(1, *)
+      let taps = op.input.size.reduce(1, *)
+      let perPixel = 2 * taps * (op.input.inputs + op.filters) * op.input.filters + (op.input.bias?.count ?? 0)
+      return steps * pixels * perPixel
     case .batchMatMul(let transposeB):
       guard inputs.count == 2, input.count >= 2 else { return 0 }
       let (m, k) = (input[input.count - 2], input[input.count - 1])

@@ -49,6 +49,8 @@ public enum Op {
   case batchMatMul(transposeB: Bool)
   /// An LSTM, GRU or SimpleRNN over time; inputs `[x]` or `[x, mask]`.
   case recurrent(Recurrent)
+  /// A ConvLSTM over time, each step an image of 1 to 3 spatial axes; inputs `[x]` or `[x, mask]`.
+  case convolutionalLSTM(ConvolutionalLSTM)
   /// A `(batch, time)` mask of 1s and 0s computed from the input.
   case mask(MaskSource)
   /// `Σ x·m / Σ m` over time, per feature: GlobalAveragePooling1D under a mask. Inputs `[x, mask]`.
@@ -101,6 +103,7 @@ public enum Op {
     case .resize: return "Resize"
     case .batchMatMul: return "BatchMatMul"
     case .recurrent(let op): return "\(op.cell)".uppercased()
+    case .convolutionalLSTM: return "ConvLSTM"
     case .mask: return "Mask"
     case .maskedAverage: return "MaskedAverage"
     case .reverseTime: return "ReverseTime"

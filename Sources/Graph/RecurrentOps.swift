@@ -61,6 +61,35 @@ public struct Recurrent {
   }
 }
 
+/// A convolutional LSTM over `(batch, time, spatial…, channels)`: the LSTM of `Recurrent` with
+/// convolutions for products, `z = conv(x, W) + b + conv(h, U)` with gates (i, f, c, o) along
+/// the last axis of the kernels, h and c of shape `(batch, spatial′…, filters)`. The input
+/// convolution has the layer's strides, dilation and padding; the recurrent one stride 1 and
+/// "same" padding, so the state keeps its shape.
+public struct ConvolutionalLSTM {
+  /// Kernel `(k…, channels, 4·filters)` and the bias.
+  public let input: Convolution
+  /// Kernel `(k…, filters, 4·filters)`, no bias.
+  public let recurrent: Convolution
+  public let activation: Activation
+  public let recurrentActivation: Activation
+  public let returnSequences: Bool
+  public let returnState: Bool
+  public let goBackwards: Bool
+
+  public init(
+    input: Convolution, recurrent: Convolution, activation: Activation, recurrentActivation: Activation,
+    returnSequences: Bool, returnState: Bool, goBackwards: Bool
+  ) {
+    (self.input, self.recurrent, self.activation, self.recurrentActivation) = (
+      input, recurrent, activation, recurrentActivation
+    )
+    (self.returnSequences, self.returnState, self.goBackwards) = (returnSequences, returnState, goBackwards)
+  }
+
+  public var filters: Int { input.filters / 4 }
+}
+
 /// How a sequence mask is made from a layer's input.
 public enum MaskSource {
   /// Embedding(mask_zero): ids `!= 0`, `(batch, time)` from `(batch, time)`.

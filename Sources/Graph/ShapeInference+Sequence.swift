@@ -17,6 +17,18 @@ extension Op {
     return op.outputShapes(x)
   }
 
+  /// The sequence (or last output), then h and c with `returnState`.
+  func convolutionalLSTMShapes(_ op: ConvolutionalLSTM, _ inputs: [Shape]) throws -> [Shape] {
+    let x = try sequenceInput(inputs)
+    guard (4...6).contains(x.rank) else {
+      throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "expected (batch, time, spatial…, channels)")
+    }
+    let frame = try convolutionShape(op.input, Shape([x.dims[0]] + x.dims.dropFirst(2)))
+    let state = Shape(frame.dims.dropLast() + [op.filters])
+    let first = op.returnSequences ? Shape([x.dims[0], x.dims[1]] + state.dims.dropFirst()) : state
+    return [first] + (op.returnState ? [state, state] : [])
+  }
+
   func maskShape(_ inputs: [Shape]) throws -> Shape { Shape(Array(try sequenceInput(inputs).dims.prefix(2))) }
 
   func maskedAverageShape(_ inputs: [Shape]) throws -> Shape {

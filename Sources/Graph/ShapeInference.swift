@@ -98,6 +98,8 @@ extension Op {
       return [try resizeShape(height: height, width: width, try single(inputs))]
     case .recurrent(let op):
       return try recurrentShapes(op, inputs)
+    case .convolutionalLSTM(let op):
+      return try convolutionalLSTMShapes(op, inputs)
     case .mask:
       return [try maskShape(inputs)]
     case .maskedAverage:

@@ -22,15 +22,31 @@ enum ConvolutionKernel {
     }
   }
 
+  /// `y = conv(x) + bias` over 1 to 3 spatial axes; `slot` numbers the node's packed operator
+  /// (a node running two convolutions keeps one for each).
+  static func convolve(
+    _ op: Convolution, _ x: UnsafePointer<Float>, inShape: [Int], _ y: UnsafeMutablePointer<Float>, outShape: [Int],
+    scratch: Scratch, slot: Int = 0
+  ) {
+    guard inShape.count < 5 else {
+      VolumeKernel.convolution(op, x, inShape: inShape, y, outShape: outShape, scratch: scratch)
+      return
+    }
+    run(op, x, inShape: inShape, y, outShape: outShape, scratch: scratch, slot: slot)
+  }
+
   /// `y = conv(x) + bias` by XNNPACK (`PackedOperator`), or where it refuses (or when
   /// `packed` is false, for the tests of this path) by im2col and one sgemm per block of
   /// output pixels and group; a depthwise convolution then runs as direct loops.
   static func run(
     _ op: Convolution, _ x: UnsafePointer<Float>, inShape: [Int], _ y: UnsafeMutablePointer<Float>, outShape: [Int],
-    scratch: Scratch, packed: Bool = true
+    scratch: Scratch, packed: Bool = true, slot: Int = 0
   ) {
     let (n, h, w, c) = dims4(inShape)
-    if packed, scratch.packed(h: h, w: w, { PackedOperator(op, h: h, w: w) }).run(x, y, n: n, h: h, w: w, channels: c) {
+    if packed,
+      scratch.packed(slot: slot, h: h, w: w, { PackedOperator(op, h: h, w: w) }).run(
+        x, y, n: n, h: h, w: w, channels: c)
+    {
       return
     }
     defer { if let clamp = op.clamp { Elementwise.clamp(y, count: n * outShape.dropFirst().reduce(1, *), clamp) } }

@@ -41,10 +41,8 @@ extension Op {
       Layout.concat(inputs, shapes: inShapes, y, axis: axis < 0 ? axis + shape.count : axis)
     case .embedding(let op):
       return Layout.embedding(op, x!, y, count: count)
-    case .convolution(let op) where shape.count == 5:
-      VolumeKernel.convolution(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
     case .convolution(let op):
-      ConvolutionKernel.run(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
+      ConvolutionKernel.convolve(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
     case .transposedConvolution(let op) where shape.count == 5:
       VolumeKernel.transposed(op, x!, inShape: shape, y, outShape: outShapes[0], scratch: scratch)
     case .transposedConvolution(let op):
@@ -65,6 +63,10 @@ extension Op {
       MatMul.batched(x!, aShape: shape, inputs[1], bShape: inShapes[1], y, transposeB: transposeB)
     case .recurrent(let op):
       RecurrentKernel.run(op, x!, mask: inputs.count > 1 ? inputs[1] : nil, shape: shape, outputs, scratch: scratch)
+    case .convolutionalLSTM(let op):
+      RecurrentKernel.convolutional(
+        op, x!, mask: inputs.count > 1 ? inputs[1] : nil, shape: shape, outShapes: outShapes, outputs,
+        scratch: scratch)
     case .mask(let source):
       SequenceKernel.mask(source, x!, shape: shape, y)
     case .maskedAverage:

@@ -1,6 +1,6 @@
 import CVectorMath
 
-/// The recurrent kernel: the input projection of every step in one product, then per step one
+/// The recurrent kernels. LSTM, GRU and SimpleRNN: the input projection of every step in one product, then per step one
 /// product `h·U` for the whole batch and the gate arithmetic (an LSTM with Keras's default
 /// activations through `ensemble_lstm_cell`, vectorised). Scratch memory only, nothing
 /// allocated per step.
@@ -23,7 +23,6 @@ enum RecurrentKernel {
     let hidden = Dense(kernel: op.recurrentKernel, bias: recurrentBias, inputs: u, units: width)
     MatMul.dense(inputs, x, projected, rows: n * steps, scratch: scratch)
     let act = op.activation.function, gate = op.recurrentActivation.function
-    let standard = op.activation == .tanh && op.recurrentActivation == .sigmoid
     let sequence = outputs[0]
     op.recurrentKernel.withUnsafeBufferPointer { uPointer in
       let uk = uPointer.baseAddress!
@@ -50,15 +49,8 @@ enum RecurrentKernel {
           let hb = h + b * u, cb = c + b * u
           if keep {
             switch op.cell {
-            case .lstm where standard:
-              ensemble_lstm_cell(xp, hp, hb, cb, u)
             case .lstm:
-              for j in 0..<u {
-                let i = gate(xp[j] + hp[j]), f = gate(xp[u + j] + hp[u + j])
-                let candidate = act(xp[2 * u + j] + hp[2 * u + j]), o = gate(xp[3 * u + j] + hp[3 * u + j])
-                cb[j] = f * cb[j] + i * candidate
-                hb[j] = o * act(cb[j])
-              }
+              lstmStep(xp, hp, hb, cb, units: u, activation: op.activation, gate: op.recurrentActivation)
             case .gru(let resetAfter):
               for j in 0..<u {
                 let z = gate(xp[j] + hp[j])
@@ -90,6 +82,72 @@ enum RecurrentKernel {
     if op.returnState {
       outputs[1].update(from: h, count: n * u)
       if op.cell == .lstm { outputs[2].update(from: c, count: n * u) }
+    }
+  }
+
+  /// One LSTM step of one row from its gate inputs `xp + hp` (i, f, c, o of `units` each):
+  /// `c = σ(zf)⊙c + σ(zi)⊙act(zc)`, `h = σ(zo)⊙act(c)`; Keras's default activations through
+  /// the vectorised `ensemble_lstm_cell`.
+  @inline(__always)
+  static func lstmStep(
+    _ xp: UnsafePointer<Float>, _ hp: UnsafePointer<Float>, _ h: UnsafeMutablePointer<Float>,
+    _ c: UnsafeMutablePointer<Float>, units u: Int, activation: Activation, gate: Activation
+  ) {
+    if activation == .tanh && gate == .sigmoid {
+      ensemble_lstm_cell(xp, hp, h, c, u)
+      return
+    }
+    let act = activation.function, sigma = gate.function
+    for j in 0..<u {
+      let i = sigma(xp[j] + hp[j]), f = sigma(xp[u + j] + hp[u + j])
+      let candidate = act(xp[2 * u + j] + hp[2 * u + j]), o = sigma(xp[3 * u + j] + hp[3 * u + j])
+      c[j] = f * c[j] + i * candidate
+      h[j] = o * act(c[j])
+    }
+  }
+
+  /// ConvLSTM: the input convolution of every step at once, the `(batch·time)` frames taken as
+  /// one batch; then per step the recurrent convolution of h for the whole batch and the LSTM
+  /// step at each pixel. A masked step keeps the state and repeats the last output.
+  static func convolutional(
+    _ op: ConvolutionalLSTM, _ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, shape: [Int],
+    outShapes: [[Int]], _ outputs: [UnsafeMutablePointer<Float>], scratch: Scratch
+  ) {
+    let (n, steps, f) = (shape[0], shape[1], op.filters)
+    let width = 4 * f
+    let spatial = Array((op.returnSequences ? outShapes[0].dropFirst(2) : outShapes[0].dropFirst()).dropLast())
+    let pixels = spatial.reduce(1, *)
+    // Buffer 0 is the convolutions' own im2col scratch.
+    let projected = scratch.buffer(1, n * steps * pixels * width), recurrent = scratch.buffer(2, n * pixels * width)
+    let h = scratch.buffer(3, n * pixels * f), c = scratch.buffer(4, n * pixels * f)
+    h.update(repeating: 0, count: n * pixels * f)
+    c.update(repeating: 0, count: n * pixels * f)
+    ConvolutionKernel.convolve(
+      op.input, x, inShape: [n * steps] + shape.dropFirst(2), projected, outShape: [n * steps] + spatial + [width],
+      scratch: scratch)
+    for step in 0..<steps {
+      let t = op.goBackwards ? steps - 1 - step : step
+      ConvolutionKernel.convolve(
+        op.recurrent, h, inShape: [n] + spatial + [f], recurrent, outShape: [n] + spatial + [width], scratch: scratch,
+        slot: 1)
+      for b in 0..<n {
+        if mask.map({ $0[b * steps + t] != 0 }) ?? true {
+          for p in 0..<pixels {
+            lstmStep(
+              projected + ((b * steps + t) * pixels + p) * width, recurrent + (b * pixels + p) * width,
+              h + (b * pixels + p) * f, c + (b * pixels + p) * f, units: f, activation: op.activation,
+              gate: op.recurrentActivation)
+          }
+        }
+        if op.returnSequences {
+          (outputs[0] + (b * steps + step) * pixels * f).update(from: h + b * pixels * f, count: pixels * f)
+        }
+      }
+    }
+    if !op.returnSequences { outputs[0].update(from: h, count: n * pixels * f) }
+    if op.returnState {
+      outputs[1].update(from: h, count: n * pixels * f)
+      outputs[2].update(from: c, count: n * pixels * f)
     }
   }
 }

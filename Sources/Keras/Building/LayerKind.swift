@@ -81,6 +81,15 @@ struct LayerContext {
     }
   }
 
+  /// Adds a node of several outputs (a recurrent layer's sequence and states) and returns them.
+  func addNode(_ op: Op, _ values: [Graph.Value]) throws -> [Graph.Value] {
+    do {
+      return try graph.addNode(op, values)
+    } catch let error as GraphError {
+      throw self.error(error.description)
+    }
+  }
+
   // MARK: Config values
 
   func int(_ key: String) throws -> Int {

@@ -54,22 +54,26 @@ enum RecurrentLayer {
     if case .gru(true) = cell, let bias, bias.shape != [2, gates * units] {
       throw context.error("weight 'bias' has shape \(bias.shape), expected [2, \(gates * units)] for reset_after")
     }
-    func activation(_ key: String, _ fallback: String) throws -> Activation {
-      let spec = config[key] ?? .string(fallback)
-      let label = spec.string ?? spec["config"]?.string ?? fallback
-      guard
-        let activation = Activations.activation(label, dialect: context.dialect) ?? (label == "linear" ? .linear : nil)
-      else {
-        throw context.error("\(key) '\(label)' is not supported in a recurrent layer")
-      }
-      return activation
-    }
     return Recurrent(
       cell: cell, units: units, inputs: inputs, kernel: kernel.data, recurrentKernel: recurrentKernel.data,
-      bias: bias?.data, activation: try activation("activation", "tanh"),
-      recurrentActivation: try activation("recurrent_activation", "sigmoid"),
+      bias: bias?.data, activation: try activation(config, "activation", "tanh", context),
+      recurrentActivation: try activation(config, "recurrent_activation", "sigmoid", context),
       returnSequences: config["return_sequences"]?.bool ?? false, returnState: config["return_state"]?.bool ?? false,
       goBackwards: config["go_backwards"]?.bool ?? false, zeroOutputForMask: zeroOutputForMask)
+  }
+
+  /// A cell's activation `key` (`fallback` when absent), one the gate arithmetic can apply.
+  static func activation(_ config: JSONValue, _ key: String, _ fallback: String, _ context: LayerContext) throws
+    -> Activation
+  {
+    let spec = config[key] ?? .string(fallback)
+    let label = spec.string ?? spec["config"]?.string ?? fallback
+    guard
+      let activation = Activations.activation(label, dialect: context.dialect) ?? (label == "linear" ? .linear : nil)
+    else {
+      throw context.error("\(key) '\(label)' is not supported in a recurrent layer")
+    }
+    return activation
   }
 
   /// The input's feature count, `(batch, time, features)`.
@@ -83,12 +87,7 @@ enum RecurrentLayer {
 
   /// Adds the op, fed the input mask when there is one.
   static func add(_ op: Recurrent, _ context: LayerContext) throws -> [Graph.Value] {
-    let inputs = [context.input] + (context.inputMask.map { [$0] } ?? [])
-    do {
-      return try context.graph.addNode(.recurrent(op), inputs)
-    } catch let error as GraphError {
-      throw context.error(error.description)
-    }
+    try context.addNode(.recurrent(op), [context.input] + (context.inputMask.map { [$0] } ?? []))
   }
 
   /// The config of an `RNN` layer wrapping a cell: the cell's config with the RNN's flags.
