@@ -111,6 +111,35 @@ def test_shaping_reducing_and_math_functions_match_keras(tmp_path, tf_keras, ker
             assert f"Total params: {model.count_params():,}" in summary
 
 
+def test_stack_split_and_unstack_match_keras(tmp_path, tf_keras, keras3):
+    # Equal parts and given sizes (tf.split's −1, Keras 3's cut indices), unstacked steps, and
+    # stacks along a middle and the last axis; every output compared.
+    import tensorflow as tf
+    from keras import ops
+
+    def model_of(library, split, sizes, unstack, stack):
+        i = library.Input((4, 6))
+        x = library.layers.Dense(6)(i)
+        a, b = split(x, 2, axis=2)
+        parts = split(x, sizes, axis=1)
+        steps = unstack(x, axis=1)
+        return library.Model(i, [stack([a, b], axis=1), parts[1], steps[2], stack(steps, axis=-1)])
+
+    data = np.random.default_rng(14).normal(scale=3, size=(8, 4, 6)).astype("float32")
+    spellings = ((tf_keras, tf.split, [1, -1, 2], tf.unstack, tf.stack, (".h5", ".keras")),
+                 (keras3, ops.split, [1, 2], ops.unstack, ops.stack, (".keras",)))
+    for library, split, sizes, unstack, stack, suffixes in spellings:
+        model = model_of(library, split, sizes, unstack, stack)
+        expected = model.predict(data, verbose=0)
+        for suffix in suffixes:
+            path = str(tmp_path / f"split{suffix}")
+            model.save(path)
+            ours = predicted(tmp_path, path, data)
+            assert [a.shape for a in ours] == [e.shape for e in expected]
+            for mine, theirs in zip(ours, expected):
+                np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-4)
+
+
 def test_reshape_transpose_concat_and_cast_merge_as_stock_layers_both_loaders_read(tmp_path, tf_keras, keras3):
     import tensorflow as tf
     from keras import ops

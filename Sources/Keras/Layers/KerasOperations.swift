@@ -12,7 +12,7 @@ extension LayerKind {
       let name = context.layer.className
       if let call = TensorFunctions.keras[name] {
         let positional = Array((context.keywords["args"]?.array ?? []).dropFirst())
-        return [try call.build(&context, TensorFunctions.Arguments(named: context.config, positional: positional))]
+        return try call.build(&context, TensorFunctions.Arguments(named: context.config, positional: positional))
       }
       return [
         try Elementwise.build(

@@ -13,7 +13,7 @@ extension LayerKind {
     build: { context in
       let function = context.string("function", default: "")
       if let call = TensorFunctions.tensorflow[function] {
-        return [try call.build(&context, TensorFunctions.Arguments(named: context.keywords))]
+        return try call.build(&context, TensorFunctions.Arguments(named: context.keywords))
       }
       return [
         try Elementwise.build(

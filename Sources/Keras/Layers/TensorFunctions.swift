@@ -24,18 +24,22 @@ enum TensorFunctions {
   }
 
   typealias Build = (inout LayerContext, Arguments) throws -> Graph.Value
+  /// A function of several outputs (`split`, `unstack`).
+  typealias BuildOutputs = (inout LayerContext, Arguments) throws -> [Graph.Value]
   /// The stock Keras layer (class name and config) that computes the same, for merged files.
   typealias Stock = (Arguments) -> (String, [String: JSONValue])?
 
   /// A function's nodes, and the stock layer a merged file holds it as, where there is one.
   struct Function {
-    let build: Build
+    let build: BuildOutputs
     var stock: Stock? = nil
 
     init(_ build: @escaping Build, stock: Stock? = nil) {
-      self.build = build
+      self.build = { context, arguments in [try build(&context, arguments)] }
       self.stock = stock
     }
+
+    init(outputs build: @escaping BuildOutputs) { self.build = build }
   }
 
   /// By the name tf_keras stores in `function`.
@@ -53,6 +57,7 @@ enum TensorFunctions {
     "math.abs": .init(math(.abs)), "math.sqrt": .init(math(.sqrt)), "math.square": .init(math(.square)),
     "math.log": .init(math(.log)),
     "math.reciprocal": .init(math(.reciprocal)), "math.rsqrt": .init(math(.rsqrt)),
+    "stack": .init(stack), "split": .init(outputs: split(sizes)), "unstack": .init(outputs: unstack),
   ]
 
   /// By the operation's class name.
@@ -66,6 +71,7 @@ enum TensorFunctions {
     "Absolute": .init(math(.abs)), "Abs": .init(math(.abs)), "Sqrt": .init(math(.sqrt)), "Square": .init(math(.square)),
     "Log": .init(math(.log)),
     "Reciprocal": .init(math(.reciprocal)), "Rsqrt": .init(math(.rsqrt)),
+    "Stack": .init(stack), "Split": .init(outputs: split(sections)), "Unstack": .init(outputs: unstack),
   ]
 
   // MARK: Reshaping and reordering
@@ -131,7 +137,7 @@ enum TensorFunctions {
   }
 
   /// Feature sizes as a reshape target: at most one unknown, written −1.
-  private static func known(_ features: [Int?], _ context: LayerContext) throws -> [Int] {
+  static func known(_ features: [Int?], _ context: LayerContext) throws -> [Int] {
     guard features.filter({ $0 == nil }).count <= 1 else {
       throw context.error("the shape has more than one unknown dimension")
     }
