@@ -46,4 +46,6 @@ public enum Activation: Equatable {
   /// `1/x`, `1/√x`, and `min(max(x, low), high)` (NaN passed on).
   case abs, sqrt, square, log, reciprocal, rsqrt
   case clip(low: Float, high: Float)
+  /// `x ≠ c` as 1 or 0 (Keras 3 records the mask of an Embedding as this comparison).
+  case notEqual(Float)
 }

@@ -53,6 +53,9 @@ public enum Op {
   case convolutionalLSTM(ConvolutionalLSTM)
   /// A `(batch, time)` mask of 1s and 0s computed from the input.
   case mask(MaskSource)
+  /// Attention scores `(…, Tq, Tv)` with each key after its query (`j > i`) set to −1e9, so
+  /// that a softmax gives it no weight: Keras's `use_causal_mask`.
+  case causalMask
   /// `Σ x·m / Σ m` over time, per feature: GlobalAveragePooling1D under a mask. Inputs `[x, mask]`.
   case maskedAverage
   /// Reverses the time axis (axis 1).
@@ -106,6 +109,7 @@ public enum Op {
     case .convolutionalLSTM: return "ConvLSTM"
     case .mask: return "Mask"
     case .maskedAverage: return "MaskedAverage"
+    case .causalMask: return "CausalMask"
     case .reverseTime: return "ReverseTime"
     case .foldTime: return "FoldTime"
     case .unfoldTime: return "UnfoldTime"

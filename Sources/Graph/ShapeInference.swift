@@ -106,6 +106,12 @@ extension Op {
       return [try maskedAverageShape(inputs)]
     case .reverseTime:
       return [try sequenceInput(inputs)]
+    case .causalMask:
+      let x = try single(inputs)
+      guard x.rank >= 3 else {
+        throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "expected (…, Tq, Tv)")
+      }
+      return [x]
     case .foldTime:
       return [try foldTimeShape(inputs)]
     case .unfoldTime:

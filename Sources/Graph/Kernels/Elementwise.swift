@@ -78,6 +78,7 @@ extension Activation {
     case .reciprocal: return { 1 / $0 }
     case .rsqrt: return { 1 / $0.squareRoot() }
     case .clip(let low, let high): return { $0.isNaN ? $0 : Swift.min(Swift.max($0, low), high) }
+    case .notEqual(let c): return { $0 != c ? 1 : 0 }
     }
   }
 }

@@ -44,4 +44,16 @@ enum SequenceKernel {
       }
     }
   }
+
+  /// Each `(Tq, Tv)` matrix with the entries above its diagonal (`j > i`) set to −1e9.
+  static func causalMask(_ x: UnsafePointer<Float>, shape: [Int], _ y: UnsafeMutablePointer<Float>) {
+    let (rows, columns) = (shape[shape.count - 2], shape[shape.count - 1])
+    let matrices = shape.reduce(1, *) / max(rows * columns, 1)
+    for m in 0..<matrices {
+      for i in 0..<rows {
+        let base = (m * rows + i) * columns
+        for j in 0..<columns { y[base + j] = j > i ? -1e9 : x[base + j] }
+      }
+    }
+  }
 }

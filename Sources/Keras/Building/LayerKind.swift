@@ -32,12 +32,13 @@ struct LayerKind {
   var activationIsInternal = false
   /// How a call's input tensors are written in `inbound_nodes` (see InboundNodes.swift).
   var callForm: CallForm = .tensors
-  /// Where a Keras 3 weights file keeps the layer's variables, relative to its group, in order;
-  /// the reader concatenates those present.
-  var variablePaths = ["vars"]
-  /// How many of `variablePaths` a written file splits the weights over, evenly (the two
-  /// directions of Bidirectional, the four projections of MultiHeadAttention).
-  var writtenParts = 1
+  /// Where a Keras 3 weights file keeps the variables of a layer of this config, relative to
+  /// its group, in order; the reader concatenates those present.
+  var variablePaths: (JSONValue) -> [String] = { _ in ["vars"] }
+  /// How a written file spreads a layer's `count` weights over the first variable paths: all
+  /// in the first, or in even parts (the two directions of Bidirectional, the four
+  /// projections of MultiHeadAttention), or per cell of stacked recurrent cells.
+  var writtenShares: (_ config: JSONValue, _ count: Int) -> [Int] = { _, count in [count] }
   /// Why no Keras file can hold this layer (it exists only inside ensemble), or nil.
   var unwritable: String? = nil
   /// A note for the user when a file for `target` holds this layer and some loader will not
@@ -48,6 +49,11 @@ struct LayerKind {
   var propagatesMask = false
   /// Adds the layer's nodes for one call and returns its outputs.
   var build: (inout LayerContext) throws -> [Graph.Value]
+}
+
+/// `count` weights in `parts` even shares, for `LayerKind.writtenShares`.
+func evenShares(_ parts: Int) -> (JSONValue, Int) -> [Int] {
+  { _, count in Array(repeating: count / parts, count: parts) }
 }
 
 /// What a layer builder sees: its config, its inputs, its weights and the graph to add to.

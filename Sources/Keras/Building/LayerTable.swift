@@ -151,9 +151,6 @@ enum LayerTable {
       return "calls the TensorFlow function '\(config["function"]?.string ?? "?")', which ensemble does not run yet"
     }
     guard kinds[className] != nil else { return refused[className] ?? "unsupported layer class '\(className)'" }
-    if className == "RNN", config["cell"]?["class_name"]?.string == "StackedRNNCells" {
-      return "an RNN over StackedRNNCells is not supported; stack recurrent layers instead"
-    }
     return nil
   }
 

@@ -32,7 +32,7 @@ extension LayerKind {
       case let mode:
         throw context.error("score_mode '\(mode)' is not supported (dot and concat are)")
       }
-      let weights = try context.add(.softmax(axis: -1, log: false), [scores])
+      let weights = try context.add(.softmax(axis: -1, log: false), [try context.causal(scores)])
       return [try context.add(.batchMatMul(transposeB: false), [weights, value])]
     })
 
@@ -46,7 +46,7 @@ extension LayerKind {
       let width = context.graph.shape(query).dims.last ?? nil
       let scale = try context.bool("use_scale", default: true) ? context.weight(0, "scale", shape: [width ?? -1]) : nil
       let scores = try context.additiveScores(query, key, perFeature: scale)
-      let weights = try context.add(.softmax(axis: -1, log: false), [scores])
+      let weights = try context.add(.softmax(axis: -1, log: false), [try context.causal(scores)])
       return [try context.add(.batchMatMul(transposeB: false), [weights, value])]
     })
 
@@ -74,8 +74,12 @@ extension LayerKind {
       }
     },
     callForm: .queryValueKey,
-    variablePaths: ["query_dense/vars", "key_dense/vars", "value_dense/vars", "output_dense/vars"],
-    writtenParts: 4,
+    // Keras 3's names, which written files use, then tf_keras's in its .keras archives.
+    variablePaths: { _ in
+      ["query_dense", "key_dense", "value_dense", "output_dense"].map { "\($0)/vars" }
+        + ["_query_dense", "_key_dense", "_value_dense", "_output_dense"].map { "\($0)/vars" }
+    },
+    writtenShares: evenShares(4),
     caveat: { _, target in
       target == .keras3
         ? nil
@@ -113,7 +117,7 @@ extension LayerKind {
       let k = try projection(key, "key", width: keyDim)
       let v = try projection(value, "value", width: valueDim)
       let scores = try context.add(
-        .softmax(axis: -1, log: false), [try context.add(.batchMatMul(transposeB: true), [q, k])])
+        .softmax(axis: -1, log: false), [try context.causal(try context.add(.batchMatMul(transposeB: true), [q, k]))])
       let heads3 = try context.add(
         .transpose(perm: [0, 2, 1, 3]), [try context.add(.batchMatMul(transposeB: false), [scores, v])])
       let joined = try context.add(.reshape(target: [-1, heads * valueDim]), [heads3])
@@ -158,6 +162,13 @@ extension LayerContext {
     let scores = try add(.reduce(Reduction(kind: .sum, axes: [3], keepDims: false)), [terms])
     guard let outside else { return scores }
     return try add(.scaleShift(ScaleShift(axis: -1, scale: outside, shift: [0])), [scores])
+  }
+
+  /// The scores with each key after its query masked out when the call asks for Keras's
+  /// `use_causal_mask` (or an old Attention config says `causal`).
+  func causal(_ scores: Graph.Value) throws -> Graph.Value {
+    guard keywords["use_causal_mask"]?.bool == true || config["causal"]?.bool == true else { return scores }
+    return try add(.causalMask, [scores])
   }
 
   func refuseMasks() throws {

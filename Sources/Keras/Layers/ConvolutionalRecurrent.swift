@@ -13,7 +13,7 @@ extension LayerKind {
       keys: convolutionKeys.filter { $0 != "groups" }
         + ["recurrent_activation", "return_sequences", "return_state", "go_backwards"],
       activationIsInternal: true,
-      variablePaths: ["cell/vars"],
+      variablePaths: { _ in ["cell/vars"] },
       build: { context in
         for key in ["stateful", "unroll"] where context.bool(key, default: false) {
           throw context.error("\(key) ConvLSTM layers are not supported")

@@ -3,10 +3,10 @@ import JSON
 
 /// LSTM, GRU and SimpleRNN (also as `RNN` around their cells), from a config and weights.
 enum RecurrentLayer {
-  static let keys = [
-    "units", "activation", "recurrent_activation", "use_bias", "return_sequences", "return_state", "go_backwards",
-    "reset_after",
-  ]
+  /// A cell's own config keys, then the keys of the layer around it.
+  static let cellKeys = ["units", "activation", "recurrent_activation", "use_bias", "reset_after"]
+  static let flagKeys = ["return_sequences", "return_state", "go_backwards"]
+  static let keys = cellKeys + flagKeys
 
   static func cell(_ className: String) -> String? {
     switch className {
@@ -76,6 +76,27 @@ enum RecurrentLayer {
     return activation
   }
 
+  /// An RNN's `cell` entry as a merged file holds it: the cell's class (or StackedRNNCells of
+  /// cells) with the config keys that matter, each activation a name.
+  static func writtenCell(_ entry: JSONValue?) -> JSONValue {
+    let className = entry?["class_name"]?.string ?? "?"
+    let source = entry?["config"] ?? .object([])
+    var config: JSONValue = [
+      "name": source["name"] ?? "cell", "dtype": "float32", "trainable": source["trainable"] ?? .bool(true),
+    ]
+    if className == "StackedRNNCells" {
+      config = config.setting("cells", .array((source["cells"]?.array ?? []).map { writtenCell($0) }))
+    }
+    for key in cellKeys {
+      guard var value = source[key] else { continue }
+      if key.hasSuffix("activation"), value.string == nil {
+        value = value["config"]?.string.map(JSONValue.string) ?? value["config"]?["name"] ?? value
+      }
+      config = config.setting(key, value)
+    }
+    return ["module": "keras.layers", "class_name": .string(className), "config": config, "registered_name": .null]
+  }
+
   /// The input's feature count, `(batch, time, features)`.
   static func features(_ context: LayerContext) throws -> Int {
     let shape = context.inputShape
@@ -113,7 +134,7 @@ extension LayerKind {
       return config.setting("reset_after", .bool(layer.weights[2].shape.count == 2))
     },
     activationIsInternal: true,
-    variablePaths: ["cell/vars"],
+    variablePaths: { _ in ["cell/vars"] },
     build: { context in
       let op = try RecurrentLayer.op(
         context.layer.className, context.config, weights: context.layer.weights,
@@ -123,12 +144,27 @@ extension LayerKind {
       return outputs
     })
 
-  /// RNN(cell): the cell's layer with the RNN's flags.
+  /// RNN(cell): the cell's layer with the RNN's flags; RNN over StackedRNNCells: see `StackedCells`.
   static let rnn = LayerKind(
-    slots: { config in RecurrentLayer.unwrapped(config).map { RecurrentLayer.slots($0.1) } ?? [] },
+    slots: { config in
+      if let cells = StackedCells.cells(config) {
+        return cells.flatMap { cell in RecurrentLayer.slots(cell.config).map { WeightSlot("\(cell.name)/\($0.name)") } }
+      }
+      return RecurrentLayer.unwrapped(config).map { RecurrentLayer.slots($0.1) } ?? []
+    },
+    keys: ["cell"] + RecurrentLayer.flagKeys,
+    adapt: { config, _, _, _ in config.setting("cell", RecurrentLayer.writtenCell(config["cell"])) },
     activationIsInternal: true,
-    variablePaths: ["cell/vars"],
+    variablePaths: { config in
+      StackedCells.cells(config).map { cells in
+        ArchiveWeights.groupKeys(classNames: cells.map(\.className)).map { "cell/cells/\($0)/vars" }
+      } ?? ["cell/vars"]
+    },
+    writtenShares: { config, count in
+      StackedCells.cells(config)?.map { RecurrentLayer.slots($0.config).count } ?? [count]
+    },
     build: { context in
+      if StackedCells.cells(context.config) != nil { return try StackedCells.build(&context) }
       guard let (className, config) = RecurrentLayer.unwrapped(context.config) else {
         throw context.error("RNN without a known cell")
       }
@@ -139,4 +175,63 @@ extension LayerKind {
       if op.returnSequences { context.outputMask = context.inputMask }
       return outputs
     })
+}
+
+/// An RNN over StackedRNNCells: at each step cell i reads cell i−1's output; its output is the
+/// last cell's and its states every cell's, in order. Since a cell sees only the step's input
+/// and its own state, this is each cell run as its own layer over the whole sequence, all but
+/// the last returning sequences (with `go_backwards`, the sequence and mask reversed first).
+enum StackedCells {
+  struct Cell {
+    let className: String
+    let name: String
+    let config: JSONValue
+  }
+
+  /// The stacked cells of an RNN config, or nil when its cell is not StackedRNNCells.
+  static func cells(_ config: JSONValue) -> [Cell]? {
+    guard let cell = config["cell"], cell["class_name"]?.string == "StackedRNNCells" else { return nil }
+    return (cell["config"]?["cells"]?.array ?? []).map { item in
+      let config = item["config"] ?? .object([])
+      return Cell(
+        className: item["class_name"]?.string ?? "?", name: config["name"]?.string ?? "cell", config: config)
+    }
+  }
+
+  static func build(_ context: inout LayerContext) throws -> [Graph.Value] {
+    let config = context.config
+    guard let cells = cells(config), !cells.isEmpty else { throw context.error("StackedRNNCells without cells") }
+    for key in ["stateful", "unroll", "time_major"] where config[key]?.bool == true {
+      throw context.error("\(key) recurrent layers are not supported")
+    }
+    let backwards = config["go_backwards"]?.bool ?? false
+    var x = backwards ? try context.add(.reverseTime) : context.input
+    let mask = try context.inputMask.map { backwards ? try context.add(.reverseTime, [$0]) : $0 }
+    var states: [Graph.Value] = []
+    var first = 0
+    for (index, cell) in cells.enumerated() {
+      let last = index == cells.count - 1
+      let flags: [(String, JSONValue)] = [
+        ("return_sequences", config["return_sequences"].map { last ? $0 : .bool(true) } ?? .bool(!last)),
+        ("return_state", config["return_state"] ?? .bool(false)), ("go_backwards", .bool(false)),
+      ]
+      let cellConfig = flags.reduce(cell.config) { $0.setting($1.0, $1.1) }
+      let count = RecurrentLayer.slots(cellConfig).count
+      guard first + count <= context.layer.weights.count else {
+        throw context.error("cell '\(cell.name)' needs \(count) weights, the layer has \(context.layer.weights.count)")
+      }
+      guard let features = context.graph.shape(x).dims.last ?? nil else {
+        throw context.error("the features of cell '\(cell.name)''s input must be known")
+      }
+      let op = try RecurrentLayer.op(
+        cell.className, cellConfig, weights: Array(context.layer.weights[first..<(first + count)]), inputs: features,
+        context: context)
+      first += count
+      let outputs = try context.addNode(.recurrent(op), [x] + (mask.map { [$0] } ?? []))
+      x = outputs[0]
+      states += outputs.dropFirst()
+    }
+    if config["return_sequences"]?.bool == true { context.outputMask = context.inputMask }
+    return [x] + states
+  }
 }

@@ -58,6 +58,7 @@ enum TensorFunctions {
     "math.log": .init(math(.log)),
     "math.reciprocal": .init(math(.reciprocal)), "math.rsqrt": .init(math(.rsqrt)),
     "stack": .init(stack), "split": .init(outputs: split(sizes)), "unstack": .init(outputs: unstack),
+    "math.not_equal": .init(notEqual),
   ]
 
   /// By the operation's class name.
@@ -72,6 +73,7 @@ enum TensorFunctions {
     "Log": .init(math(.log)),
     "Reciprocal": .init(math(.reciprocal)), "Rsqrt": .init(math(.rsqrt)),
     "Stack": .init(stack), "Split": .init(outputs: split(sections)), "Unstack": .init(outputs: unstack),
+    "NotEqual": .init(notEqual),
   ]
 
   // MARK: Reshaping and reordering
@@ -245,6 +247,14 @@ enum TensorFunctions {
       return try context.add(
         .activation(kind == .maximum ? .clip(low: c, high: .infinity) : .clip(low: -.infinity, high: c)))
     }
+  }
+
+  /// `x ≠ c` with a number, as 1 or 0.
+  static func notEqual(_ context: inout LayerContext, _ arguments: Arguments) throws -> Graph.Value {
+    guard context.inputs.count == 1, let c = (arguments["y"] ?? arguments.positional.first)?.double else {
+      throw context.error("not_equal is supported with a number (an Embedding's mask), not between tensors")
+    }
+    return try context.add(.activation(.notEqual(Float(c))))
   }
 
   static func negative(_ context: inout LayerContext, _ arguments: Arguments) throws -> Graph.Value {

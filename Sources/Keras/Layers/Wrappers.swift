@@ -22,8 +22,8 @@ extension LayerKind {
       }
       return result
     },
-    variablePaths: ["forward_layer/cell/vars", "backward_layer/cell/vars"],
-    writtenParts: 2,
+    variablePaths: { _ in ["forward_layer/cell/vars", "backward_layer/cell/vars"] },
+    writtenShares: evenShares(2),
     build: { context in
       guard let inner = context.config["layer"], let className = inner["class_name"]?.string,
         RecurrentLayer.cell(className) != nil, let forwardConfig = inner["config"]
@@ -71,7 +71,7 @@ extension LayerKind {
     adapt: { config, _, _, target in
       config.setting("layer", (try? ModelWriter.innerConfig(config["layer"], target: target)) ?? .null)
     },
-    variablePaths: ["layer/vars", "layer/cell/vars"],
+    variablePaths: { _ in ["layer/vars", "layer/cell/vars"] },
     propagatesMask: true,
     build: { context in
       guard let inner = context.config["layer"], let className = inner["class_name"]?.string else {

@@ -37,8 +37,8 @@ public struct KerasLayer {
   public var config: JSONValue
   /// One element per call of the layer: the tensors it was called on.
   public var calls: [[TensorRef]]
-  /// The keyword arguments of each call, where the file keeps them inline (tf_keras's
-  /// TFOpLambda: `{"y": 2.0}`); empty otherwise.
+  /// The keyword arguments of each call (tf_keras's TFOpLambda: `{"y": 2.0}`; an attention
+  /// layer's `use_causal_mask`); for a Keras 3 operation node, the whole node.
   public var callKeywords: [JSONValue] = []
   /// Whether this is a Keras 3 operation node (`x + 3.0`, `ops.sigmoid(x)`, saved with a
   /// `keras.src.ops` or `keras.src.activations` module), not a layer of that class name.

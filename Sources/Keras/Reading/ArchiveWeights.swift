@@ -31,7 +31,7 @@ enum ArchiveWeights {
         continue
       }
       var weights: [Tensor] = []
-      for path in try LayerTable.kind(for: layer).variablePaths where group.contains(path) {
+      for path in try LayerTable.kind(for: layer).variablePaths(layer.config) where group.contains(path) {
         weights += try variables(try group.group(path))
       }
       let slots = try LayerTable.slots(for: layer)
@@ -70,10 +70,13 @@ enum ArchiveWeights {
 
   /// The key of each layer's group, in Keras's order: `snake_case(class)`, then `_1`, `_2`, …
   /// for later layers of the same class in one container.
-  static func groupKeys(_ layers: [KerasLayer]) -> [String] {
+  static func groupKeys(_ layers: [KerasLayer]) -> [String] { groupKeys(classNames: layers.map(\.className)) }
+
+  /// The same keys for objects of these classes in one container (StackedRNNCells' cells).
+  static func groupKeys(classNames: [String]) -> [String] {
     var used: [String: Int] = [:]
-    return layers.map { layer in
-      let base = snakeCase(layer.className)
+    return classNames.map { className in
+      let base = snakeCase(className)
       defer { used[base, default: 0] += 1 }
       return used[base].map { "\(base)_\($0)" } ?? base
     }

@@ -69,10 +69,27 @@ enum ModelConfig {
     for entry in config["layers"]?.array ?? [] {
       layers.append(try layerEntry(entry, dialect: dialect, version: version, fallbackName: nil))
     }
+    let outputs = try refList(config["output_layers"])
     return KerasModel(
-      name: config["name"]?.string ?? "model", isSequential: false, layers: layers,
-      inputs: try refList(config["input_layers"]), outputs: try refList(config["output_layers"]),
-      dialect: dialect, kerasVersion: version)
+      name: config["name"]?.string ?? "model", isSequential: false, layers: prunedOperations(layers, outputs: outputs),
+      inputs: try refList(config["input_layers"]), outputs: outputs, dialect: dialect, kerasVersion: version)
+  }
+
+  /// The layers without the operation nodes nothing reads: Keras 3 records the computation of
+  /// a propagated mask (`NotEqual` of an Embedding's ids, Masking's `NotEqual` and `Any`) as
+  /// such nodes, which its `.h5` files do not mark as operations (no `module`): there, any
+  /// class that is no layer is taken for one.
+  static func prunedOperations(_ layers: [KerasLayer], outputs: [TensorRef]) -> [KerasLayer] {
+    func operation(_ layer: KerasLayer) -> Bool {
+      layer.isOperation || LayerTable.kinds[layer.className] == nil
+    }
+    var kept = layers
+    while true {
+      let read = Set(kept.flatMap { $0.calls.flatMap { $0.map(\.layer) } } + outputs.map(\.layer))
+      let next = kept.filter { !operation($0) || read.contains($0.name) }
+      if next.count == kept.count { return kept }
+      kept = next
+    }
   }
 
   static func layerEntry(_ entry: JSONValue, dialect: Dialect, version: String?, fallbackName: String?)
@@ -91,12 +108,17 @@ enum ModelConfig {
       calls: try nodes.map { try callRefs($0, form: LayerTable.kinds[className]?.callForm ?? .tensors) })
     if try nodes.contains(where: { try tensorRef($0) != nil }) {
       layer.callKeywords = nodes.map { $0[3] ?? .null }
-    } else if className == "TFOpLambda" {
-      // A function of a list of tensors (tf.concat): each listed with the call's keywords.
-      layer.callKeywords = nodes.map { $0[0]?[3] ?? .null }
+    } else {
+      // Keras 3's `kwargs`, or Keras 2's keywords beside the first tensor (a TFOpLambda of a
+      // list of tensors, tf.concat, lists each with the call's keywords).
+      layer.callKeywords = nodes.map { $0["kwargs"] ?? $0[0]?[3] ?? .null }
     }
-    if let module = entry["module"]?.string, KerasOperation.isOperation(module: module) {
-      // A Keras 3 operation on symbolic tensors: its numbers sit among the call's arguments.
+    // A Keras 3 operation on symbolic tensors: its numbers sit among the call's arguments. Keras
+    // 3's .h5 files drop `module`; there, a class that is no layer but an operation is one.
+    let unnamedOperation =
+      entry["module"] == nil && LayerTable.kinds[className] == nil && KerasOperation.runs(className)
+      && nodes.first?["args"] != nil
+    if unnamedOperation || entry["module"]?.string.map(KerasOperation.isOperation(module:)) == true {
       layer.isOperation = true
       layer.callKeywords = nodes
     }
@@ -138,7 +160,9 @@ enum ModelConfig {
       }
     }
     try collect(call["args"] ?? .null)
-    try collect(call["kwargs"] ?? .null)
+    // A `mask` keyword holds the sequence mask Keras propagates itself from an Embedding or
+    // Masking, which ensemble propagates too: it is no input (see `prunedOperations`).
+    try collect((call["kwargs"] ?? .null).removing("mask"))
     return refs
   }
 

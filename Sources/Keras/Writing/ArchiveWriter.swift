@@ -28,19 +28,21 @@ public enum ArchiveWriter {
   }
 
   /// Writes a flat model's weights in the layout `ArchiveWeights` reads: each layer's weights
-  /// split evenly over the first `writtenParts` of its kind's variable paths.
+  /// in its kind's `writtenShares` over the first of its variable paths.
   static func writeWeights(_ model: KerasModel, to root: Group) throws {
     let container = try root.createGroup("layers")
     let layers = model.orderedLayers
     for (layer, key) in zip(layers, ArchiveWeights.groupKeys(layers)) {
       let kind = try LayerTable.kind(for: layer)
-      let share = layer.weights.count / kind.writtenParts
-      for (part, path) in kind.variablePaths.prefix(kind.writtenParts).enumerated() {
+      var first = 0
+      for (path, share) in zip(kind.variablePaths(layer.config), kind.writtenShares(layer.config, layer.weights.count))
+      {
         let group = try container.createGroup("\(key)/\(path)")
         try group.writeString("name", layer.name)
-        for (index, tensor) in layer.weights[(part * share)..<((part + 1) * share)].enumerated() {
+        for (index, tensor) in layer.weights[first..<(first + share)].enumerated() {
           try group.writeFloats(String(index), tensor.data, shape: tensor.shape)
         }
+        first += share
       }
     }
   }

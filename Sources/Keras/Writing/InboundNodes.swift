@@ -20,22 +20,33 @@ enum CallForm {
 
 /// How a layer call's input tensors are written into a config, per loader.
 enum InboundNodes {
-  /// Keras 2's list form, `[["a", 0, 0, {}], …]`, with the form's keyword tensors in the kwargs
-  /// of the first, as tf_keras itself writes them.
-  static func keras2(_ form: CallForm, _ call: [TensorRef]) -> JSONValue {
+  /// The call options a written call keeps (the others are tensors, masks and `training`).
+  static let keptOptions = ["use_causal_mask"]
+
+  /// A call's keywords reduced to `keptOptions`.
+  static func options(_ keywords: JSONValue) -> [(String, JSONValue)] {
+    keptOptions.compactMap { key in keywords[key].map { (key, $0) } }
+  }
+
+  /// Keras 2's list form, `[["a", 0, 0, {}], …]`, the options in every tensor's kwargs (or
+  /// with the form's keyword tensors in the kwargs of the first), as tf_keras writes them.
+  static func keras2(_ form: CallForm, _ call: [TensorRef], options: [(String, JSONValue)] = []) -> JSONValue {
     func ref(_ ref: TensorRef) -> [JSONValue] {
       [.string(ref.layer), .number(Double(ref.node)), .number(Double(ref.tensor))]
     }
     let keywords = form.keywordTensors
-    guard !keywords.isEmpty, let first = call.first else { return .array(call.map { .array(ref($0) + [[:]]) }) }
+    guard !keywords.isEmpty, let first = call.first else {
+      return .array(call.map { .array(ref($0) + [.object(options)]) })
+    }
     let kwargs = zip(keywords, call.dropFirst()).map { ($0, JSONValue.array(ref($1))) }
-    return [.array(ref(first) + [.object(kwargs)])]
+    return [.array(ref(first) + [.object(kwargs + options)])]
   }
 
   /// Keras 3's form, `{"args": […], "kwargs": {}}` with `__keras_tensor__` entries: positional
   /// tensors for `queryValueKey`, else the one tensor or a list argument.
   static func keras3(
-    _ form: CallForm, _ call: [TensorRef], shape: (TensorRef) -> Shape?, dtype: (TensorRef) -> String
+    _ form: CallForm, _ call: [TensorRef], options: [(String, JSONValue)] = [], shape: (TensorRef) -> Shape?,
+    dtype: (TensorRef) -> String
   )
     -> JSONValue
   {
@@ -50,6 +61,6 @@ enum InboundNodes {
       ]
     }
     let args: [JSONValue] = form == .queryValueKey || tensors.count == 1 ? tensors : [.array(tensors)]
-    return ["args": .array(args), "kwargs": [:]]
+    return ["args": .array(args), "kwargs": .object(options)]
   }
 }

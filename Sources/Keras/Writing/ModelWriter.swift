@@ -61,10 +61,11 @@ public enum ModelWriter {
         "config": try layerConfig(layer, inputShapes: inputShapes, target: target),
         "name": .string(layer.name),
         "inbound_nodes": .array(
-          layer.calls.map { call in
-            target == .keras2
-              ? InboundNodes.keras2(form, call)
-              : InboundNodes.keras3(form, call, shape: shape, dtype: dtype)
+          layer.calls.enumerated().map { index, call in
+            let options = InboundNodes.options(layer.callKeywords[safe: index] ?? .null)
+            return target == .keras2
+              ? InboundNodes.keras2(form, call, options: options)
+              : InboundNodes.keras3(form, call, options: options, shape: shape, dtype: dtype)
           }),
       ]
     }

@@ -13,8 +13,7 @@ public struct TestVector {
   /// Rows in a stored vector.
   static let rows = 2
 
-  /// Inputs for `built` (deterministic values in [−1, 1]; 0 and 1 for integer inputs such as
-  /// token ids) and the model's outputs on them; nil when an input has an unknown dimension.
+  /// Inputs for `built` (deterministic values in [−1, 1]; 0 and 1 for token ids) and the model's outputs on them; nil when an input has an unknown dimension.
   public static func make(for built: BuiltModel) throws -> TestVector? {
     let graph = built.graph
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -23,7 +22,12 @@ public struct TestVector {
       let features = graph.shape(value).features
       guard features.allSatisfy({ $0 != nil }) else { return nil }
       let shape = [rows] + features.map { $0 ?? 0 }
-      let integer = (built.model.layer(named: ref.layer)?.config["dtype"]?.string ?? "").contains("int")
+      // Token ids: an integer input, or a float one read straight by an Embedding.
+      let integer =
+        (built.model.layer(named: ref.layer)?.config["dtype"]?.string ?? "").contains("int")
+        || built.model.layers.contains { layer in
+          layer.className == "Embedding" && layer.calls.contains { $0.contains { $0.layer == ref.layer } }
+        }
       let data = (0..<shape.reduce(1, *)).map { _ -> Float in
         state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         let unit = Float(state >> 40) / Float(1 << 24)
