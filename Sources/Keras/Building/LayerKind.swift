@@ -39,6 +39,9 @@ struct LayerKind {
   /// in the first, or in even parts (the two directions of Bidirectional, the four
   /// projections of MultiHeadAttention), or per cell of stacked recurrent cells.
   var writtenShares: (_ config: JSONValue, _ count: Int) -> [Int] = { _, count in [count] }
+  /// Whether Keras 3 finds the class only through `module` (its loader's registry of
+  /// module-less configs lacks it), so a Keras 3 file names `keras.layers`.
+  var locatedByModule = false
   /// Why no Keras file can hold this layer (it exists only inside ensemble), or nil.
   var unwritable: String? = nil
   /// A note for the user when a file for `target` holds this layer and some loader will not

@@ -118,6 +118,7 @@ enum LayerTable {
     "TimeDistributed": .timeDistributed,
     "Masking": .masking,
     "RandomCrop": .randomCrop, "Attention": .attention, "AdditiveAttention": .additiveAttention,
+    "GroupQueryAttention": .groupedQueryAttention, "GroupedQueryAttention": .groupedQueryAttention,
     "EinsumDense": .einsumDense,
     "MultiHeadAttention": .multiHeadAttention,
     "Normalization": .preprocessingNormalization,

@@ -99,28 +99,16 @@ extension LayerKind {
       let bias = context.bool("use_bias", default: true)
       var index = 0
       func projection(_ x: Graph.Value, _ part: String, width: Int) throws -> Graph.Value {
-        let shape = context.graph.shape(x)
-        guard shape.rank == 3, let features = shape.dims[2] else {
-          throw context.error("\(part) must be (batch, time, features) with known features, got \(shape)")
-        }
+        let features = try context.features(of: x, part)
         let kernel = try context.weight(index, "\(part)/kernel", shape: [features, heads, width])
         let offset = try bias ? context.weight(index + 1, "\(part)/bias", shape: [heads, width]) : nil
         index += bias ? 2 : 1
-        let dense = try context.add(
-          .dense(Dense(kernel: kernel, bias: offset, inputs: features, units: heads * width)), [x])
-        let split = try context.add(.reshape(target: [-1, heads, width]), [dense])
-        return try context.add(.transpose(perm: [0, 2, 1, 3]), [split])
+        return try context.headProjection(x, kernel: kernel, bias: offset, heads: heads, width: width)
       }
-      let q = try context.add(
-        .scaleShift(ScaleShift(axis: -1, scale: [1 / Float(keyDim).squareRoot()], shift: [0])),
-        [try projection(query, "query", width: keyDim)])
+      let q = try projection(query, "query", width: keyDim)
       let k = try projection(key, "key", width: keyDim)
       let v = try projection(value, "value", width: valueDim)
-      let scores = try context.add(
-        .softmax(axis: -1, log: false), [try context.causal(try context.add(.batchMatMul(transposeB: true), [q, k]))])
-      let heads3 = try context.add(
-        .transpose(perm: [0, 2, 1, 3]), [try context.add(.batchMatMul(transposeB: false), [scores, v])])
-      let joined = try context.add(.reshape(target: [-1, heads * valueDim]), [heads3])
+      let joined = try context.attendPerHead(q, k, v, scale: 1 / Float(keyDim).squareRoot(), width: heads * valueDim)
       guard let out = context.graph.shape(query).dims.last ?? nil else { throw context.error("query features unknown") }
       let outputWidth = context.config["output_shape"]?.int ?? context.config["output_shape"]?[0]?.int ?? out
       let kernel = try context.weight(index, "attention_output/kernel", shape: [heads, valueDim, outputWidth])
@@ -133,6 +121,38 @@ extension LayerKind {
 }
 
 extension LayerContext {
+  /// The known feature count of a `(batch, time, features)` input of an attention layer.
+  func features(of x: Graph.Value, _ part: String) throws -> Int {
+    let shape = graph.shape(x)
+    guard shape.rank == 3, let features = shape.dims[2] else {
+      throw error("\(part) must be (batch, time, features) with known features, got \(shape)")
+    }
+    return features
+  }
+
+  /// `x·W + b` per head, `(batch, time, features)` → `(batch, heads, time, width)`, for a
+  /// kernel `(features, heads, width)` and a bias `(heads, width)`.
+  func headProjection(_ x: Graph.Value, kernel: [Float], bias: [Float]?, heads: Int, width: Int) throws
+    -> Graph.Value
+  {
+    let features = kernel.count / (heads * width)
+    let dense = try add(.dense(Dense(kernel: kernel, bias: bias, inputs: features, units: heads * width)), [x])
+    let split = try add(.reshape(target: [-1, heads, width]), [dense])
+    return try add(.transpose(perm: [0, 2, 1, 3]), [split])
+  }
+
+  /// Per head `softmax(causal(scale·q·kᵀ))·v`, the heads joined back: `(batch, Tq, width)`
+  /// (width = heads × the value's head width).
+  func attendPerHead(_ q: Graph.Value, _ k: Graph.Value, _ v: Graph.Value, scale: Float, width: Int) throws
+    -> Graph.Value
+  {
+    let scaled = try add(.scaleShift(ScaleShift(axis: -1, scale: [scale], shift: [0])), [q])
+    let scores = try add(
+      .softmax(axis: -1, log: false), [try causal(try add(.batchMatMul(transposeB: true), [scaled, k]))])
+    let heads = try add(.transpose(perm: [0, 2, 1, 3]), [try add(.batchMatMul(transposeB: false), [scores, v])])
+    return try add(.reshape(target: [-1, width]), [heads])
+  }
+
   /// Attention layers would mask keys; rather than compute something else, they refuse masks.
   /// The inputs of Attention and AdditiveAttention: `[query, value]` (the value is the key) or
   /// `[query, value, key]`, with no sequence mask.

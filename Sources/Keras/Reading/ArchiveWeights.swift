@@ -76,11 +76,15 @@ enum ArchiveWeights {
   static func groupKeys(classNames: [String]) -> [String] {
     var used: [String: Int] = [:]
     return classNames.map { className in
-      let base = snakeCase(className)
+      let base = snakeCase(pythonClassNames[className] ?? className)
       defer { used[base, default: 0] += 1 }
       return used[base].map { "\(base)_\($0)" } ?? base
     }
   }
+
+  /// The Python class behind a config's class name where they differ: the key is made from
+  /// the class itself.
+  static let pythonClassNames = ["GroupQueryAttention": "GroupedQueryAttention"]
 
   /// Keras's `to_snake_case`: `Conv2DTranspose` → `conv2d_transpose`, `SimpleRNN` → `simple_rnn`.
   static func snakeCase(_ name: String) -> String {

@@ -55,8 +55,9 @@ public enum ModelWriter {
     }
     let layers = try model.layers.map { layer -> JSONValue in
       let inputShapes = (layer.calls.first ?? []).compactMap(shape)
-      let form = try LayerTable.kind(for: layer).callForm
-      return [
+      let kind = try LayerTable.kind(for: layer)
+      let form = kind.callForm
+      let entry: JSONValue = [
         "class_name": .string(layer.className),
         "config": try layerConfig(layer, inputShapes: inputShapes, target: target),
         "name": .string(layer.name),
@@ -68,6 +69,7 @@ public enum ModelWriter {
               : InboundNodes.keras3(form, call, options: options, shape: shape, dtype: dtype)
           }),
       ]
+      return target == .keras3 && kind.locatedByModule ? entry.setting("module", "keras.layers") : entry
     }
     func refs(_ list: [TensorRef]) -> JSONValue {
       .array(list.map { [.string($0.layer), .number(Double($0.node)), .number(Double($0.tensor))] })
