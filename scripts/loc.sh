@@ -6,10 +6,10 @@
 # and the vectorised recurrent cell, for the speed issue. 13200: the tensor functions of
 # TensorFlow and keras.ops that reshape, slice and reduce (TensorFunctions.swift and two graph
 # ops), concat and additive attention scores. 13300: each tensor function's entry carries the
-# stock layer a merged file holds it as (the lowering no longer restates the names). 13800:
+# stock layer a merged file holds it as (the lowering no longer restates the names). 14000:
 # the last refused layers of the architectures issue (ConvLSTM1D-3D, Conv3DTranspose, stack and
-# split, StackedRNNCells, GroupQueryAttention).
-budget=13800
+# split, StackedRNNCells, GroupQueryAttention), Keras 3's mask nodes and causal attention masks.
+budget=14000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
