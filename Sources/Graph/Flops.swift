@@ -23,7 +23,7 @@ extension Op {
     let inCount = input.reduce(1, *), outCount = output.reduce(1, *)
     switch self {
     case .input, .reshape, .transpose, .repeatVector, .concat, .embedding, .identity, .pad, .upsample, .mask,
-      .reverseTime, .foldTime, .unfoldTime, .slice, .oneHot, .causalMask:
+      .reverseTime, .foldTime, .unfoldTime, .slice, .oneHot, .causalMask, .maskScores:
       return 0
     case .reduce:
       return inCount

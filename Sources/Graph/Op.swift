@@ -53,6 +53,9 @@ public enum Op {
   case convolutionalLSTM(ConvolutionalLSTM)
   /// A `(batch, time)` mask of 1s and 0s computed from the input.
   case mask(MaskSource)
+  /// Attention scores `(batch, [heads,] Tq, Tv)` set to −1e9 where the second input, `(batch,
+  /// Tq or 1, Tv or 1)`, is 0: the keys a query may not attend under the sequence masks.
+  case maskScores
   /// Attention scores `(…, Tq, Tv)` with each key after its query (`j > i`) set to −1e9, so
   /// that a softmax gives it no weight: Keras's `use_causal_mask`.
   case causalMask
@@ -110,6 +113,7 @@ public enum Op {
     case .mask: return "Mask"
     case .maskedAverage: return "MaskedAverage"
     case .causalMask: return "CausalMask"
+    case .maskScores: return "MaskScores"
     case .reverseTime: return "ReverseTime"
     case .foldTime: return "FoldTime"
     case .unfoldTime: return "UnfoldTime"

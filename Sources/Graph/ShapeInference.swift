@@ -106,6 +106,11 @@ extension Op {
       return [try maskedAverageShape(inputs)]
     case .reverseTime:
       return [try sequenceInput(inputs)]
+    case .maskScores:
+      guard inputs.count == 2, inputs[0].rank >= 3, inputs[1].rank == 3 else {
+        throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "expected scores and a (batch, Tq, Tv) mask")
+      }
+      return [inputs[0]]
     case .causalMask:
       let x = try single(inputs)
       guard x.rank >= 3 else {

@@ -73,6 +73,8 @@ extension Op {
       SequenceKernel.maskedAverage(x!, inputs[1], shape: shape, y)
     case .reverseTime:
       SequenceKernel.reverseTime(x!, shape: shape, y)
+    case .maskScores:
+      SequenceKernel.maskScores(x!, shape: shape, inputs[1], allowShape: inShapes[1], y)
     case .causalMask:
       SequenceKernel.causalMask(x!, shape: shape, y)
     case .foldTime, .unfoldTime:

@@ -56,4 +56,23 @@ enum SequenceKernel {
       }
     }
   }
+
+  /// Scores `(batch, [heads,] Tq, Tv)` kept where `allow` `(batch, Tq or 1, Tv or 1)` is
+  /// non-zero, else −1e9.
+  static func maskScores(
+    _ x: UnsafePointer<Float>, shape: [Int], _ allow: UnsafePointer<Float>, allowShape: [Int],
+    _ y: UnsafeMutablePointer<Float>
+  ) {
+    let (rows, columns) = (shape[shape.count - 2], shape[shape.count - 1])
+    let (allowRows, allowColumns) = (allowShape[1], allowShape[2])
+    let perSample = shape.dropFirst().reduce(1, *)
+    for b in 0..<shape[0] {
+      let plane = allow + b * allowRows * allowColumns
+      for index in 0..<perSample {
+        let (i, j) = ((index / columns) % rows, index % columns)
+        let keep = plane[(allowRows == 1 ? 0 : i) * allowColumns + (allowColumns == 1 ? 0 : j)] != 0
+        y[b * perSample + index] = keep ? x[b * perSample + index] : -1e9
+      }
+    }
+  }
 }

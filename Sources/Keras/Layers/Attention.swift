@@ -32,8 +32,9 @@ extension LayerKind {
       case let mode:
         throw context.error("score_mode '\(mode)' is not supported (dot and concat are)")
       }
-      let weights = try context.add(.softmax(axis: -1, log: false), [try context.causal(scores)])
-      return [try context.add(.batchMatMul(transposeB: false), [weights, value])]
+      let weights = try context.add(
+        .softmax(axis: -1, log: false), [try context.causal(try context.valueMasked(scores))])
+      return [try context.queryMasked(try context.add(.batchMatMul(transposeB: false), [weights, value]))]
     })
 
   /// AdditiveAttention (Bahdanau): `softmax(Σ scale·tanh(q_i + k_j))·v`, the sum over the
@@ -46,8 +47,9 @@ extension LayerKind {
       let width = context.graph.shape(query).dims.last ?? nil
       let scale = try context.bool("use_scale", default: true) ? context.weight(0, "scale", shape: [width ?? -1]) : nil
       let scores = try context.additiveScores(query, key, perFeature: scale)
-      let weights = try context.add(.softmax(axis: -1, log: false), [try context.causal(scores)])
-      return [try context.add(.batchMatMul(transposeB: false), [weights, value])]
+      let weights = try context.add(
+        .softmax(axis: -1, log: false), [try context.causal(try context.valueMasked(scores))])
+      return [try context.queryMasked(try context.add(.batchMatMul(transposeB: false), [weights, value]))]
     })
 
   /// MultiHeadAttention over `(batch, time, features)`: per head h,
@@ -87,7 +89,6 @@ extension LayerKind {
           + "configs for it in .h5); write a .keras archive for Keras 3"
     },
     build: { context in
-      try context.refuseMasks()
       if let axes = context.config["attention_axes"], !axes.isNull, axes.array?.compactMap(\.int) != [1] {
         throw context.error("attention_axes \(axes.text) is not supported (only the default)")
       }
@@ -108,7 +109,8 @@ extension LayerKind {
       let q = try projection(query, "query", width: keyDim)
       let k = try projection(key, "key", width: keyDim)
       let v = try projection(value, "value", width: valueDim)
-      let joined = try context.attendPerHead(q, k, v, scale: 1 / Float(keyDim).squareRoot(), width: heads * valueDim)
+      let joined = try context.attendPerHead(
+        q, k, v, scale: 1 / Float(keyDim).squareRoot(), width: heads * valueDim, allow: try context.attentionAllow())
       guard let out = context.graph.shape(query).dims.last ?? nil else { throw context.error("query features unknown") }
       let outputWidth = context.config["output_shape"]?.int ?? context.config["output_shape"]?[0]?.int ?? out
       let kernel = try context.weight(index, "attention_output/kernel", shape: [heads, valueDim, outputWidth])
@@ -141,23 +143,57 @@ extension LayerContext {
     return try add(.transpose(perm: [0, 2, 1, 3]), [split])
   }
 
-  /// Per head `softmax(causal(scale·q·kᵀ))·v`, the heads joined back: `(batch, Tq, width)`
-  /// (width = heads × the value's head width).
-  func attendPerHead(_ q: Graph.Value, _ k: Graph.Value, _ v: Graph.Value, scale: Float, width: Int) throws
-    -> Graph.Value
-  {
+  /// Per head `softmax(causal(masked(scale·q·kᵀ)))·v`, the heads joined back: `(batch, Tq,
+  /// width)` (width = heads × the value's head width).
+  func attendPerHead(
+    _ q: Graph.Value, _ k: Graph.Value, _ v: Graph.Value, scale: Float, width: Int, allow: Graph.Value?
+  ) throws -> Graph.Value {
     let scaled = try add(.scaleShift(ScaleShift(axis: -1, scale: [scale], shift: [0])), [q])
-    let scores = try add(
-      .softmax(axis: -1, log: false), [try causal(try add(.batchMatMul(transposeB: true), [scaled, k]))])
-    let heads = try add(.transpose(perm: [0, 2, 1, 3]), [try add(.batchMatMul(transposeB: false), [scores, v])])
+    var scores = try add(.batchMatMul(transposeB: true), [scaled, k])
+    if let allow { scores = try add(.maskScores, [scores, allow]) }
+    let weights = try add(.softmax(axis: -1, log: false), [try causal(scores)])
+    let heads = try add(.transpose(perm: [0, 2, 1, 3]), [try add(.batchMatMul(transposeB: false), [weights, v])])
     return try add(.reshape(target: [-1, width]), [heads])
   }
 
-  /// Attention layers would mask keys; rather than compute something else, they refuse masks.
+  /// MultiHeadAttention's `(batch, Tq or 1, Tv or 1)` of 1 where query i may attend key j:
+  /// the query's sequence mask times the value's (and the key's, when it is its own tensor),
+  /// or nil with no masks; a query whose every key is masked gets the mean of the values. The
+  /// output keeps the query's mask.
+  mutating func attentionAllow() throws -> Graph.Value? {
+    let valueIndex = inputs.count > 1 ? 1 : 0
+    let keyMask = inputs.count > 2 && inputs[2] != inputs[1] ? masks[2] : nil
+    let parts = try [
+      masks[0].map { try add(.reshape(target: [-1, 1]), [$0]) },
+      masks[valueIndex].map { try add(.reshape(target: [1, -1]), [$0]) },
+      keyMask.map { try add(.reshape(target: [1, -1]), [$0]) },
+    ].compactMap { $0 }
+    outputMask = masks[0]
+    guard var allow = parts.first else { return nil }
+    if dialect == .keras3, float("dropout", default: 0) > 0 {
+      // Its Softmax path gives a query whose every key is masked neither zeros nor the mean.
+      throw error("a sequence mask reaching a Keras 3 MultiHeadAttention with dropout is not supported")
+    }
+    for part in parts.dropFirst() { allow = try add(.merge(.multiply), [allow, part]) }
+    return allow
+  }
+
+  /// Attention's scores with the keys the value's sequence mask hides set to −1e9.
+  func valueMasked(_ scores: Graph.Value) throws -> Graph.Value {
+    guard masks.count > 1, let mask = masks[1] else { return scores }
+    return try add(.maskScores, [scores, try add(.reshape(target: [1, -1]), [mask])])
+  }
+
+  /// Attention's result zeroed at the query's masked steps, which the output's mask keeps.
+  mutating func queryMasked(_ result: Graph.Value) throws -> Graph.Value {
+    guard let mask = masks.first ?? nil else { return result }
+    outputMask = mask
+    return try add(.merge(.multiply), [result, try add(.reshape(target: [-1, 1]), [mask])])
+  }
+
   /// The inputs of Attention and AdditiveAttention: `[query, value]` (the value is the key) or
-  /// `[query, value, key]`, with no sequence mask.
+  /// `[query, value, key]`.
   func queryValueKey() throws -> (query: Graph.Value, value: Graph.Value, key: Graph.Value) {
-    try refuseMasks()
     guard (2...3).contains(inputs.count) else {
       throw error("expected [query, value] or [query, value, key], got \(inputs.count) inputs")
     }
@@ -189,11 +225,5 @@ extension LayerContext {
   func causal(_ scores: Graph.Value) throws -> Graph.Value {
     guard keywords["use_causal_mask"]?.bool == true || config["causal"]?.bool == true else { return scores }
     return try add(.causalMask, [scores])
-  }
-
-  func refuseMasks() throws {
-    if masks.contains(where: { $0 != nil }) {
-      throw error("a sequence mask reaching this layer is not supported")
-    }
   }
 }

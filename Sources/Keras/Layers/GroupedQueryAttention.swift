@@ -30,7 +30,6 @@ extension LayerKind {
         ? nil : "layer '\(layer.name)': only Keras 3 has GroupQueryAttention: tf_keras cannot load this file"
     },
     build: { context in
-      try context.refuseMasks()
       if let window = context.config["sliding_window"], !window.isNull {
         throw context.error("sliding_window attention is not supported")
       }
@@ -77,7 +76,11 @@ extension LayerKind {
         gate = try context.add(.activation(.sigmoid), [dense])
       }
       let v = try projection(value, "value", heads: kvHeads)
-      var joined = try context.attendPerHead(q, k, v, scale: 1 / Float(width).squareRoot(), width: queryHeads * width)
+      // Keras 3 hands this layer no sequence masks (it reads only explicit mask arguments), and
+      // the query's passes on.
+      context.outputMask = context.masks.first ?? nil
+      var joined = try context.attendPerHead(
+        q, k, v, scale: 1 / Float(width).squareRoot(), width: queryHeads * width, allow: nil)
       if let gate { joined = try context.add(.merge(.multiply), [joined, gate]) }
       let out = try context.features(of: query, "query")
       let kernel = try context.weight(index, "attention_output/kernel", shape: [queryHeads, width, out])
