@@ -6,16 +6,32 @@ extension KerasModel {
   /// TensorFlow function, a Keras 3 operation node, ConvNeXt's LayerScale) replaced by the
   /// stock layer that computes the same: Rescaling for `x·a + b`, Activation or ReLU for an
   /// activation, Add, Subtract or Multiply for two tensors, Reshape, Permute, Concatenate or
-  /// Identity. Layers with no such stock layer stay as they are (and the writer refuses them,
-  /// saying why).
+  /// Identity; InceptionResNetV2's CustomScaleLayer by two (see `customScale`). Layers with no
+  /// such stock layer stay as they are (and the writer refuses them, saying why).
   public func lowered() -> KerasModel {
     var result = self
-    result.layers = layers.map { StockLowering.stock($0) ?? $0 }
+    result.layers = layers.flatMap { StockLowering.customScale($0) ?? [StockLowering.stock($0) ?? $0] }
     return result
   }
 }
 
 enum StockLowering {
+  /// CustomScaleLayer `a + b·scale` as `Rescaling(scale)` of b (named `<name>_scaled`), then
+  /// an Add of a and that, which keeps the layer's name, so later layers read it unchanged.
+  static func customScale(_ layer: KerasLayer) -> [KerasLayer]? {
+    guard layer.className.hasSuffix("CustomScaleLayer"), layer.calls.count == 1, layer.calls[0].count == 2 else {
+      return nil
+    }
+    let (a, b) = (layer.calls[0][0], layer.calls[0][1])
+    var scaled = rebuilt(layer, "Rescaling", ["scale": layer.config["scale"] ?? 1, "offset": 0])
+    scaled.name = "\(layer.name)_scaled"
+    scaled.config = scaled.config.setting("name", .string(scaled.name))
+    scaled.calls = [[b]]
+    var sum = rebuilt(layer, "Add", [:])
+    sum.calls = [[a, TensorRef(layer: scaled.name, node: 0, tensor: 0)]]
+    return [scaled, sum]
+  }
+
   static func stock(_ layer: KerasLayer) -> KerasLayer? {
     guard layer.calls.count == 1 else { return nil }
     if layer.className == "LayerScale", let gamma = layer.weights.first {
