@@ -100,10 +100,7 @@ extension LayerKind {
       let bias = context.bool("use_bias", default: true)
       var index = 0
       func projection(_ x: Graph.Value, _ part: String, width: Int) throws -> Graph.Value {
-        let features = try context.features(of: x, part)
-        let kernel = try context.weight(index, "\(part)/kernel", shape: [features, heads, width])
-        let offset = try bias ? context.weight(index + 1, "\(part)/bias", shape: [heads, width]) : nil
-        index += bias ? 2 : 1
+        let (kernel, offset) = try context.headWeights(&index, part, x, heads: heads, width: width, bias: bias)
         return try context.headProjection(x, kernel: kernel, bias: offset, heads: heads, width: width)
       }
       let q = try projection(query, "query", width: keyDim)
@@ -130,6 +127,18 @@ extension LayerContext {
       throw error("\(part) must be (batch, time, features) with known features, got \(shape)")
     }
     return features
+  }
+
+  /// The kernel `(features, heads, width)` and bias `(heads, width)` of the projection `part`
+  /// of `x`, the weights at `index` (which moves past them).
+  func headWeights(
+    _ index: inout Int, _ part: String, _ x: Graph.Value, heads: Int, width: Int, bias: Bool
+  ) throws -> (kernel: [Float], bias: [Float]?) {
+    let features = try features(of: x, part)
+    let kernel = try weight(index, "\(part)/kernel", shape: [features, heads, width])
+    let offset = try bias ? weight(index + 1, "\(part)/bias", shape: [heads, width]) : nil
+    index += bias ? 2 : 1
+    return (kernel, offset)
   }
 
   /// `x·W + b` per head, `(batch, time, features)` → `(batch, heads, time, width)`, for a

@@ -48,10 +48,8 @@ extension LayerKind {
       /// The next projection's kernel `(features, heads, width)` and bias, the key and value
       /// heads repeated to one per query head.
       func projection(_ x: Graph.Value, _ part: String, heads: Int) throws -> Graph.Value {
-        let features = try context.features(of: x, part)
-        var kernel = try context.weight(index, "\(part)/kernel", shape: [features, heads, width])
-        var offset = try bias ? context.weight(index + 1, "\(part)/bias", shape: [heads, width]) : nil
-        index += bias ? 2 : 1
+        var (kernel, offset) = try context.headWeights(&index, part, x, heads: heads, width: width, bias: bias)
+        let features = kernel.count / (heads * width)
         let repeats = queryHeads / heads
         if repeats > 1 {
           kernel = (0..<(features * queryHeads * width)).map { i in
@@ -67,10 +65,9 @@ extension LayerKind {
       let k = try projection(key, "key", heads: kvHeads)
       var gate: Graph.Value? = nil
       if context.bool("use_gate", default: false) {
-        let features = try context.features(of: query, "query")
-        let kernel = try context.weight(index, "gate/kernel", shape: [features, queryHeads, width])
-        let offset = try bias ? context.weight(index + 1, "gate/bias", shape: [queryHeads, width]) : nil
-        index += bias ? 2 : 1
+        let (kernel, offset) = try context.headWeights(
+          &index, "gate", query, heads: queryHeads, width: width, bias: bias)
+        let features = kernel.count / (queryHeads * width)
         let dense = try context.add(
           .dense(Dense(kernel: kernel, bias: offset, inputs: features, units: queryHeads * width)), [query])
         gate = try context.add(.activation(.sigmoid), [dense])
