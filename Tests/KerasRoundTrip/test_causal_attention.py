@@ -2,7 +2,8 @@
 `use_causal_mask=True` (each query attends to itself and the keys before it; more keys than
 queries for Attention), built by real Keras in both versions and both file formats, predicted
 by the release binary against Keras's own prediction; merged files keep the call option and
-load back (MultiHeadAttention's .h5 in tf_keras, its .keras in Keras 3)."""
+load back (MultiHeadAttention's .h5 in tf_keras, its .keras in Keras 3). Also
+MultiHeadAttention over both inner axes of images."""
 import numpy as np
 import pytest
 
@@ -37,3 +38,23 @@ def test_causal_attention_matches_keras(request, tmp_path, loader):
             reloaded = keras.models.load_model(merged)
             np.testing.assert_allclose(reloaded.predict(data, verbose=0), expected, rtol=1e-4, atol=1e-4,
                                        err_msg=f"{name} from {source}")
+
+
+@pytest.mark.parametrize("loader", ["tf_keras", "keras3"])
+def test_multi_head_attention_over_image_axes_matches_keras(request, tmp_path, loader):
+    # Rank-4 inputs: attention over both inner axes (by default, and named), the output shaped
+    # like the query; a value of another size.
+    keras = request.getfixturevalue(loader)
+    layers = keras.layers
+    image, other = keras.Input((3, 4, 6)), keras.Input((2, 5, 6))
+    attended = [layers.MultiHeadAttention(2, 3)(image, image),
+                layers.MultiHeadAttention(2, 2, attention_axes=(1, 2), output_shape=5)(image, other)]
+    model = keras.Model([image, other], layers.Concatenate()(attended))
+    rng = np.random.default_rng(61)
+    model.set_weights([rng.normal(0, 0.8, w.shape).astype("float32") for w in model.get_weights()])
+    data = [rng.normal(0, 1.5, (4, 3, 4, 6)).astype("float32"), rng.normal(0, 1.5, (4, 2, 5, 6)).astype("float32")]
+    expected, paths = assert_predicts_as_keras(model, tmp_path, data, "image")
+    merged = str(tmp_path / f"merged{'.h5' if loader == 'tf_keras' else '.keras'}")
+    run("merge", "--average", paths[1], paths[1], "-o", merged, binary=RELEASE)
+    np.testing.assert_allclose(keras.models.load_model(merged).predict(data, verbose=0), expected, rtol=1e-4,
+                               atol=1e-4)

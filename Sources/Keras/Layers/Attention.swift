@@ -52,7 +52,8 @@ extension LayerKind {
       return [try context.queryMasked(try context.add(.batchMatMul(transposeB: false), [weights, value]))]
     })
 
-  /// MultiHeadAttention over `(batch, time, features)`: per head h,
+  /// MultiHeadAttention over `(batch, time, features)` (or `(batch, axes…, features)`, the
+  /// axes taken as one sequence): per head h,
   /// `softmax((q·Wq_h + bq_h)(k·Wk_h + bk_h)ᵀ/√key_dim)·(v·Wv_h + bv_h)`, heads joined and
   /// projected by `attention_output`. Inputs `[query]`, `[query, value]` or `[query, value, key]`.
   static let multiHeadAttention = LayerKind(
@@ -89,14 +90,26 @@ extension LayerKind {
           + "configs for it in .h5); write a .keras archive for Keras 3"
     },
     build: { context in
-      if let axes = context.config["attention_axes"], !axes.isNull, axes.array?.compactMap(\.int) != [1] {
-        throw context.error("attention_axes \(axes.text) is not supported (only the default)")
+      // Over every axis between the batch and the features (the default): those axes are
+      // flattened into one sequence, and the output shaped back like the query.
+      let queryShape = context.graph.shape(context.inputs[0])
+      let inner = Array(1..<max(queryShape.rank - 1, 1))
+      if let axes = context.config["attention_axes"], !axes.isNull {
+        let given = (axes.array?.compactMap(\.int) ?? [axes.int ?? 0]).map { $0 < 0 ? $0 + queryShape.rank : $0 }
+        guard given.sorted() == inner else {
+          throw context.error("attention_axes \(axes.text) is not supported (attention over all of \(inner) is)")
+        }
+      }
+      func sequence(_ x: Graph.Value) throws -> Graph.Value {
+        let shape = context.graph.shape(x)
+        guard shape.rank > 3, let features = shape.dims.last ?? nil else { return x }
+        return try context.add(.reshape(target: [-1, features]), [x])
       }
       let heads = try context.int("num_heads"), keyDim = try context.int("key_dim")
       let valueDim = context.config["value_dim"]?.int ?? keyDim
-      let query = context.inputs[0]
-      let value = context.inputs.count > 1 ? context.inputs[1] : query
-      let key = context.inputs.count > 2 ? context.inputs[2] : value
+      let query = try sequence(context.inputs[0])
+      let value = context.inputs.count > 1 ? try sequence(context.inputs[1]) : query
+      let key = context.inputs.count > 2 ? try sequence(context.inputs[2]) : value
       let bias = context.bool("use_bias", default: true)
       var index = 0
       func projection(_ x: Graph.Value, _ part: String, width: Int) throws -> Graph.Value {
@@ -112,10 +125,14 @@ extension LayerKind {
       let outputWidth = context.config["output_shape"]?.int ?? context.config["output_shape"]?[0]?.int ?? out
       let kernel = try context.weight(index, "attention_output/kernel", shape: [heads, valueDim, outputWidth])
       let offset = try bias ? context.weight(index + 1, "attention_output/bias", shape: [outputWidth]) : nil
-      return [
-        try context.add(
-          .dense(Dense(kernel: kernel, bias: offset, inputs: heads * valueDim, units: outputWidth)), [joined])
-      ]
+      let output = try context.add(
+        .dense(Dense(kernel: kernel, bias: offset, inputs: heads * valueDim, units: outputWidth)), [joined])
+      guard queryShape.rank > 3 else { return [output] }
+      let spatial = queryShape.dims.dropFirst().dropLast()
+      guard spatial.filter({ $0 == nil }).count <= 1 else {
+        throw context.error("attention over several axes of unknown size is not supported")
+      }
+      return [try context.add(.reshape(target: spatial.map { $0 ?? -1 } + [outputWidth]), [output])]
     })
 }
 
