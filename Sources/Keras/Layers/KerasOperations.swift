@@ -28,6 +28,11 @@ enum KerasOperation {
     module.hasPrefix("keras.src.ops") || module.hasPrefix("keras.src.activations")
   }
 
+  /// The operations Keras 3 records for the mask of an Embedding (NotEqual) or a Masking
+  /// layer (NotEqual, Any), and its conversion for a pooling after attention
+  /// (ConvertToTensor), which a model passes only as `mask` keywords.
+  static let maskClasses: Set<String> = ["NotEqual", "Any", "ConvertToTensor"]
+
   static func runs(_ className: String) -> Bool {
     activations[className] != nil || arithmetic[className] != nil || TensorFunctions.keras[className] != nil
   }

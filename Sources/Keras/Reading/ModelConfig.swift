@@ -75,18 +75,14 @@ enum ModelConfig {
       inputs: try refList(config["input_layers"]), outputs: outputs, dialect: dialect, kerasVersion: version)
   }
 
-  /// The layers without the operation nodes nothing reads: Keras 3 records the computation of
-  /// a propagated mask (`NotEqual` of an Embedding's ids, Masking's `NotEqual` and `Any`) as
-  /// such nodes, which its `.h5` files do not mark as operations (no `module`): there, any
-  /// class that is no layer is taken for one.
+  /// The layers without the operation nodes nothing reads (they hold no weights): Keras 3
+  /// records the computation of a propagated mask (`NotEqual` of an Embedding's ids,
+  /// Masking's `NotEqual` and `Any`) as such nodes.
   static func prunedOperations(_ layers: [KerasLayer], outputs: [TensorRef]) -> [KerasLayer] {
-    func operation(_ layer: KerasLayer) -> Bool {
-      layer.isOperation || LayerTable.kinds[layer.className] == nil
-    }
     var kept = layers
     while true {
       let read = Set(kept.flatMap { $0.calls.flatMap { $0.map(\.layer) } } + outputs.map(\.layer))
-      let next = kept.filter { !operation($0) || read.contains($0.name) }
+      let next = kept.filter { !$0.isOperation || read.contains($0.name) }
       if next.count == kept.count { return kept }
       kept = next
     }
@@ -114,10 +110,11 @@ enum ModelConfig {
       layer.callKeywords = nodes.map { $0["kwargs"] ?? $0[0]?[3] ?? .null }
     }
     // A Keras 3 operation on symbolic tensors: its numbers sit among the call's arguments. Keras
-    // 3's .h5 files drop `module`; there, a class that is no layer but an operation is one.
+    // 3's .h5 files drop `module`; there, a class that is no layer but an operation ensemble
+    // runs, or one of a mask's, is one.
     let unnamedOperation =
-      entry["module"] == nil && LayerTable.kinds[className] == nil && KerasOperation.runs(className)
-      && nodes.first?["args"] != nil
+      entry["module"] == nil && LayerTable.kinds[className] == nil && nodes.first?["args"] != nil
+      && (KerasOperation.runs(className) || KerasOperation.maskClasses.contains(className))
     if unnamedOperation || entry["module"]?.string.map(KerasOperation.isOperation(module:)) == true {
       layer.isOperation = true
       layer.callKeywords = nodes
