@@ -6,10 +6,11 @@
 # and the vectorised recurrent cell, for the speed issue. 13200: the tensor functions of
 # TensorFlow and keras.ops that reshape, slice and reduce (TensorFunctions.swift and two graph
 # ops), concat and additive attention scores. 13300: each tensor function's entry carries the
-# stock layer a merged file holds it as (the lowering no longer restates the names). 14000:
+# stock layer a merged file holds it as (the lowering no longer restates the names). 14100:
 # the last refused layers of the architectures issue (ConvLSTM1D-3D, Conv3DTranspose, stack and
-# split, StackedRNNCells, GroupQueryAttention), Keras 3's mask nodes and causal attention masks.
-budget=14000
+# split, StackedRNNCells, GroupQueryAttention), Keras 3's mask nodes, each Keras's mask of a
+# merge, and masks reaching attention layers.
+budget=14100
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0

@@ -4,8 +4,9 @@ a `mask` keyword. ensemble propagates the mask itself, so these run, in `.keras`
 3's `.h5` (which Keras 3 itself cannot reload), match Keras's prediction, and merged files
 (where the nodes are left out) load back in both loaders."""
 import numpy as np
+import pytest
 
-from conftest import assert_predicts_as_keras, assert_self_average_loads_back
+from conftest import RELEASE, assert_predicts_as_keras, assert_self_average_loads_back, run
 
 
 def test_keras3_masked_sequences_match_keras(request, tmp_path, keras3):
@@ -28,3 +29,34 @@ def test_keras3_masked_sequences_match_keras(request, tmp_path, keras3):
         model.set_weights([rng.normal(0, 0.8, w.shape).astype("float32") for w in model.get_weights()])
         expected, paths = assert_predicts_as_keras(model, tmp_path, data, name)
         assert_self_average_loads_back(request, paths[1], data, expected, str(tmp_path / f"merged-{name}.h5"))
+
+
+@pytest.mark.parametrize("loader", ["tf_keras", "keras3"])
+def test_masks_of_merged_inputs_follow_each_keras(request, tmp_path, loader):
+    # Two inputs masked differently, and a masked and an unmasked one, merged and then pooled
+    # under the merged mask: tf_keras keeps the steps every masked input keeps, Keras 3 the
+    # steps any input keeps, and no mask at all when an input has none. (Keras 3's Multiply
+    # also changes masked values: refused under a mask.)
+    keras = request.getfixturevalue(loader)
+    layers = keras.layers
+    first, second, plain = keras.Input((6,)), keras.Input((6,)), keras.Input((6, 4))
+    a = layers.Embedding(10, 4, mask_zero=True)(first)
+    b = layers.Embedding(10, 4, mask_zero=True)(second)
+    pooled = [layers.GlobalAveragePooling1D()(layers.Add()([a, b])),
+              layers.GlobalAveragePooling1D()((layers.Multiply() if loader == "tf_keras" else layers.Subtract())(
+                  [plain, a]))]
+    model = keras.Model([first, second, plain], layers.Concatenate()(pooled))
+    rng = np.random.default_rng(71)
+    model.set_weights([rng.normal(0, 0.8, w.shape).astype("float32") for w in model.get_weights()])
+    ids = rng.integers(1, 10, (5, 6)).astype("float32")
+    ids[:, 4:] = 0
+    others = rng.integers(1, 10, (5, 6)).astype("float32")
+    others[:, 2:] = 0
+    data = [ids, others, rng.normal(0, 1, (5, 6, 4)).astype("float32")]
+    assert_predicts_as_keras(model, tmp_path, data, "merged_masks")
+    if loader == "keras3":
+        path = str(tmp_path / "multiply.keras")
+        keras.Model([first, plain], layers.Multiply()([plain, a])).save(path)
+        result = run("predict", path, "--input", str(tmp_path / "merged_masks-x.npz"), check=False, binary=RELEASE)
+        assert result.returncode != 0
+        assert "a sequence mask reaching a Keras 3 multiply layer is not supported" in result.stderr.decode()

@@ -29,9 +29,10 @@ enum KerasOperation {
   }
 
   /// The operations Keras 3 records for the mask of an Embedding (NotEqual) or a Masking
-  /// layer (NotEqual, Any), and its conversion for a pooling after attention
-  /// (ConvertToTensor), which a model passes only as `mask` keywords.
-  static let maskClasses: Set<String> = ["NotEqual", "Any", "ConvertToTensor"]
+  /// layer (NotEqual, Any), of merged inputs (LogicalOr, LogicalAnd, All), and its conversion
+  /// for a pooling after attention (ConvertToTensor), which a model passes only as `mask`
+  /// keywords.
+  static let maskClasses: Set<String> = ["NotEqual", "Any", "ConvertToTensor", "LogicalOr", "LogicalAnd", "All"]
 
   static func runs(_ className: String) -> Bool {
     activations[className] != nil || arithmetic[className] != nil || TensorFunctions.keras[className] != nil
