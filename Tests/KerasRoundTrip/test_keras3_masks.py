@@ -60,3 +60,25 @@ def test_masks_of_merged_inputs_follow_each_keras(request, tmp_path, loader):
         result = run("predict", path, "--input", str(tmp_path / "merged_masks-x.npz"), check=False, binary=RELEASE)
         assert result.returncode != 0
         assert "a sequence mask reaching a Keras 3 multiply layer is not supported" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("loader", ["tf_keras", "keras3"])
+def test_masks_through_concatenations_follow_each_keras(request, tmp_path, loader):
+    # Along the features: two masked inputs, and a masked and an unmasked one; along time: two
+    # masked sequences joined. Each pooled under the mask Keras gives the result.
+    keras = request.getfixturevalue(loader)
+    layers = keras.layers
+    first, second, plain = keras.Input((6,)), keras.Input((6,)), keras.Input((6, 4))
+    a = layers.Embedding(10, 4, mask_zero=True)(first)
+    b = layers.Embedding(10, 4, mask_zero=True)(second)
+    joined = [layers.Concatenate()([a, b]), layers.Concatenate()([a, plain]), layers.Concatenate(axis=1)([a, b])]
+    model = keras.Model([first, second, plain],
+                        layers.Concatenate()([layers.GlobalAveragePooling1D()(x) for x in joined]))
+    rng = np.random.default_rng(72)
+    model.set_weights([rng.normal(0, 0.8, w.shape).astype("float32") for w in model.get_weights()])
+    ids = rng.integers(1, 10, (5, 6)).astype("float32")
+    ids[:, 3:] = 0
+    others = rng.integers(1, 10, (5, 6)).astype("float32")
+    others[:, 1:] = 0
+    assert_predicts_as_keras(model, tmp_path, [ids, others, rng.normal(0, 1, (5, 6, 4)).astype("float32")],
+                             "concatenated_masks")

@@ -28,11 +28,11 @@ enum KerasOperation {
     module.hasPrefix("keras.src.ops") || module.hasPrefix("keras.src.activations")
   }
 
-  /// The operations Keras 3 records for the mask of an Embedding (NotEqual) or a Masking
-  /// layer (NotEqual, Any), of merged inputs (LogicalOr, LogicalAnd, All), and its conversion
-  /// for a pooling after attention (ConvertToTensor), which a model passes only as `mask`
-  /// keywords.
-  static let maskClasses: Set<String> = ["NotEqual", "Any", "ConvertToTensor", "LogicalOr", "LogicalAnd", "All"]
+  /// The operations of float tensors that Keras 3 records for masks, which a model passes
+  /// only as `mask` keywords: an Embedding's or a Masking layer's (NotEqual), and the
+  /// stand-in of an unmasked input to a concatenation (ZerosLike, OnesLike). The other mask
+  /// operations take boolean tensors (see `ModelConfig.booleanTensors`).
+  static let maskClasses: Set<String> = ["NotEqual", "ZerosLike", "OnesLike"]
 
   static func runs(_ className: String) -> Bool {
     activations[className] != nil || arithmetic[className] != nil || TensorFunctions.keras[className] != nil

@@ -16,10 +16,25 @@ extension LayerKind {
     })
   }
 
-  /// Concatenate along `axis` (default −1).
+  /// Concatenate along `axis` (default −1). Sequence masks: along the features as a merge's
+  /// (`mergedMask`; Keras 3's "any" over an unmasked input's ones is no mask), along time the
+  /// inputs' masks joined in time.
   static let concatenate = LayerKind(
     keys: ["axis"],
-    build: { context in [try context.add(.concat(axis: try context.axis(default: -1)))] })
+    build: { context in
+      let axis = try context.inputShape.axis(try context.axis(default: -1))
+      if context.masks.contains(where: { $0 != nil }) {
+        let masks = context.masks.compactMap { $0 }
+        if axis == context.inputShape.rank - 1 {
+          context.outputMask = try context.mergedMask()
+        } else if axis == 1, masks.count == context.masks.count {
+          context.outputMask = try context.add(.concat(axis: 1), masks)
+        } else {
+          throw context.error("a sequence mask through a concatenation along axis \(axis) is not supported")
+        }
+      }
+      return [try context.add(.concat(axis: axis))]
+    })
 }
 
 extension LayerContext {

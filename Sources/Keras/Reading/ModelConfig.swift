@@ -111,10 +111,13 @@ enum ModelConfig {
     }
     // A Keras 3 operation on symbolic tensors: its numbers sit among the call's arguments. Keras
     // 3's .h5 files drop `module`; there, a class that is no layer but an operation ensemble
-    // runs, or one of a mask's, is one.
+    // runs or one of a mask's is one, and so is any node of boolean tensors (a mask's).
+    let arguments = nodes.first?["args"]
     let unnamedOperation =
-      entry["module"] == nil && LayerTable.kinds[className] == nil && nodes.first?["args"] != nil
-      && (KerasOperation.runs(className) || KerasOperation.maskClasses.contains(className))
+      entry["module"] == nil && arguments != nil
+      && ((LayerTable.kinds[className] == nil
+        && (KerasOperation.runs(className) || KerasOperation.maskClasses.contains(className)))
+        || booleanTensors(arguments ?? .null))
     if unnamedOperation || entry["module"]?.string.map(KerasOperation.isOperation(module:)) == true {
       layer.isOperation = true
       layer.callKeywords = nodes
@@ -161,6 +164,20 @@ enum ModelConfig {
     // Masking, which ensemble propagates too: it is no input (see `prunedOperations`).
     try collect((call["kwargs"] ?? .null).removing("mask"))
     return refs
+  }
+
+  /// Whether a Keras 3 call's arguments hold tensors, every one boolean.
+  static func booleanTensors(_ value: JSONValue) -> Bool {
+    var dtypes: [String] = []
+    func collect(_ value: JSONValue) {
+      if value["class_name"]?.string == "__keras_tensor__" {
+        dtypes.append(value["config"]?["dtype"]?.string ?? "")
+      } else {
+        (value.array ?? []).forEach(collect)
+      }
+    }
+    collect(value)
+    return !dtypes.isEmpty && dtypes.allSatisfy { $0 == "bool" }
   }
 
   /// `["name", node, tensor, …]`, or nil when the value is not of that form.
