@@ -31,33 +31,42 @@ def test_keras3_masked_sequences_match_keras(request, tmp_path, keras3):
         assert_self_average_loads_back(request, paths[1], data, expected, str(tmp_path / f"merged-{name}.h5"))
 
 
-@pytest.mark.parametrize("loader", ["tf_keras", "keras3"])
-def test_masks_of_merged_inputs_follow_each_keras(request, tmp_path, loader):
-    # Two inputs masked differently, and a masked and an unmasked one, merged and then pooled
-    # under the merged mask: tf_keras keeps the steps every masked input keeps, Keras 3 the
-    # steps any input keeps, and no mask at all when an input has none. (Keras 3's Multiply
-    # also changes masked values: refused under a mask.)
-    keras = request.getfixturevalue(loader)
-    layers = keras.layers
+def two_masked_and_a_plain(keras):
+    """Inputs of ids (two, each through an Embedding with mask_zero) and of plain features."""
     first, second, plain = keras.Input((6,)), keras.Input((6,)), keras.Input((6, 4))
-    a = layers.Embedding(10, 4, mask_zero=True)(first)
-    b = layers.Embedding(10, 4, mask_zero=True)(second)
-    pooled = [layers.GlobalAveragePooling1D()(layers.Add()([a, b])),
-              layers.GlobalAveragePooling1D()((layers.Multiply() if loader == "tf_keras" else layers.Subtract())(
-                  [plain, a]))]
-    model = keras.Model([first, second, plain], layers.Concatenate()(pooled))
-    rng = np.random.default_rng(71)
+    a = keras.layers.Embedding(10, 4, mask_zero=True)(first)
+    b = keras.layers.Embedding(10, 4, mask_zero=True)(second)
+    return (first, second, plain), (a, b)
+
+
+def predicted_after_pooling(keras, tmp_path, inputs, merged, name, seed):
+    """Each of `merged` pooled under its mask, against Keras, on ids padded after 4 and 2 steps."""
+    layers = keras.layers
+    model = keras.Model(list(inputs), layers.Concatenate()([layers.GlobalAveragePooling1D()(x) for x in merged]))
+    rng = np.random.default_rng(seed)
     model.set_weights([rng.normal(0, 0.8, w.shape).astype("float32") for w in model.get_weights()])
     ids = rng.integers(1, 10, (5, 6)).astype("float32")
     ids[:, 4:] = 0
     others = rng.integers(1, 10, (5, 6)).astype("float32")
     others[:, 2:] = 0
-    data = [ids, others, rng.normal(0, 1, (5, 6, 4)).astype("float32")]
-    assert_predicts_as_keras(model, tmp_path, data, "merged_masks")
+    assert_predicts_as_keras(model, tmp_path, [ids, others, rng.normal(0, 1, (5, 6, 4)).astype("float32")], name)
+
+
+@pytest.mark.parametrize("loader", ["tf_keras", "keras3"])
+def test_masks_of_merged_inputs_follow_each_keras(request, tmp_path, loader):
+    # Two inputs masked differently, and a masked and an unmasked one, merged: tf_keras keeps
+    # the steps every masked input keeps, Keras 3 the steps any input keeps, and no mask at all
+    # when an input has none. (Keras 3's Multiply also changes masked values: refused under a
+    # mask.)
+    keras = request.getfixturevalue(loader)
+    layers = keras.layers
+    inputs, (a, b) = two_masked_and_a_plain(keras)
+    product = layers.Multiply() if loader == "tf_keras" else layers.Subtract()
+    predicted_after_pooling(keras, tmp_path, inputs, [layers.Add()([a, b]), product([inputs[2], a])], "merged", 71)
     if loader == "keras3":
         path = str(tmp_path / "multiply.keras")
-        keras.Model([first, plain], layers.Multiply()([plain, a])).save(path)
-        result = run("predict", path, "--input", str(tmp_path / "merged_masks-x.npz"), check=False, binary=RELEASE)
+        keras.Model([inputs[0], inputs[2]], layers.Multiply()([inputs[2], a])).save(path)
+        result = run("predict", path, "--input", str(tmp_path / "merged-x.npz"), check=False, binary=RELEASE)
         assert result.returncode != 0
         assert "a sequence mask reaching a Keras 3 multiply layer is not supported" in result.stderr.decode()
 
@@ -65,20 +74,9 @@ def test_masks_of_merged_inputs_follow_each_keras(request, tmp_path, loader):
 @pytest.mark.parametrize("loader", ["tf_keras", "keras3"])
 def test_masks_through_concatenations_follow_each_keras(request, tmp_path, loader):
     # Along the features: two masked inputs, and a masked and an unmasked one; along time: two
-    # masked sequences joined. Each pooled under the mask Keras gives the result.
+    # masked sequences joined.
     keras = request.getfixturevalue(loader)
     layers = keras.layers
-    first, second, plain = keras.Input((6,)), keras.Input((6,)), keras.Input((6, 4))
-    a = layers.Embedding(10, 4, mask_zero=True)(first)
-    b = layers.Embedding(10, 4, mask_zero=True)(second)
-    joined = [layers.Concatenate()([a, b]), layers.Concatenate()([a, plain]), layers.Concatenate(axis=1)([a, b])]
-    model = keras.Model([first, second, plain],
-                        layers.Concatenate()([layers.GlobalAveragePooling1D()(x) for x in joined]))
-    rng = np.random.default_rng(72)
-    model.set_weights([rng.normal(0, 0.8, w.shape).astype("float32") for w in model.get_weights()])
-    ids = rng.integers(1, 10, (5, 6)).astype("float32")
-    ids[:, 3:] = 0
-    others = rng.integers(1, 10, (5, 6)).astype("float32")
-    others[:, 1:] = 0
-    assert_predicts_as_keras(model, tmp_path, [ids, others, rng.normal(0, 1, (5, 6, 4)).astype("float32")],
-                             "concatenated_masks")
+    inputs, (a, b) = two_masked_and_a_plain(keras)
+    joined = [layers.Concatenate()([a, b]), layers.Concatenate()([a, inputs[2]]), layers.Concatenate(axis=1)([a, b])]
+    predicted_after_pooling(keras, tmp_path, inputs, joined, "concatenated", 72)
