@@ -125,11 +125,11 @@ enum RecurrentKernel {
     ConvolutionKernel.convolve(
       op.input, x, inShape: [n * steps] + shape.dropFirst(2), projected, outShape: [n * steps] + spatial + [width],
       scratch: scratch)
+    let (stateShape, gatesShape) = ([n] + spatial + [f], [n] + spatial + [width])
     for step in 0..<steps {
       let t = op.goBackwards ? steps - 1 - step : step
       ConvolutionKernel.convolve(
-        op.recurrent, h, inShape: [n] + spatial + [f], recurrent, outShape: [n] + spatial + [width], scratch: scratch,
-        slot: 1)
+        op.recurrent, h, inShape: stateShape, recurrent, outShape: gatesShape, scratch: scratch, slot: 1)
       for b in 0..<n {
         if mask.map({ $0[b * steps + t] != 0 }) ?? true {
           for p in 0..<pixels {

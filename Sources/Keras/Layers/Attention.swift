@@ -121,7 +121,7 @@ extension LayerKind {
       let v = try projection(value, "value", width: valueDim)
       let joined = try context.attendPerHead(
         q, k, v, scale: 1 / Float(keyDim).squareRoot(), width: heads * valueDim, allow: try context.attentionAllow())
-      guard let out = context.graph.shape(query).dims.last ?? nil else { throw context.error("query features unknown") }
+      let out = try context.features(of: query, "query")
       let outputWidth = context.config["output_shape"]?.int ?? context.config["output_shape"]?[0]?.int ?? out
       let kernel = try context.weight(index, "attention_output/kernel", shape: [heads, valueDim, outputWidth])
       let offset = try bias ? context.weight(index + 1, "attention_output/bias", shape: [outputWidth]) : nil

@@ -147,36 +147,23 @@ enum ModelConfig {
       }
       return refs
     }
-    var refs: [TensorRef] = []
-    func collect(_ value: JSONValue) throws {
-      if value["class_name"]?.string == "__keras_tensor__",
-        let history = value["config"]?["keras_history"], let ref = try tensorRef(history)
-      {
-        refs.append(ref)
-      } else if let items = value.array {
-        try items.forEach(collect)
-      } else if let members = value.members {
-        try members.forEach { try collect($0.1) }
-      }
-    }
-    try collect(call["args"] ?? .null)
     // A `mask` keyword holds the sequence mask Keras propagates itself from an Embedding or
     // Masking, which ensemble propagates too: it is no input (see `prunedOperations`).
-    try collect((call["kwargs"] ?? .null).removing("mask"))
-    return refs
+    let tensors = kerasTensors(call["args"] ?? .null) + kerasTensors((call["kwargs"] ?? .null).removing("mask"))
+    return try tensors.compactMap { try $0["config"]?["keras_history"].flatMap(tensorRef) }
+  }
+
+  /// The `__keras_tensor__` entries of a Keras 3 call's arguments, in order, through lists and
+  /// keyword objects.
+  static func kerasTensors(_ value: JSONValue) -> [JSONValue] {
+    if value["class_name"]?.string == "__keras_tensor__" { return [value] }
+    if let items = value.array { return items.flatMap(kerasTensors) }
+    return (value.members ?? []).flatMap { kerasTensors($0.1) }
   }
 
   /// Whether a Keras 3 call's arguments hold tensors, every one boolean.
   static func booleanTensors(_ value: JSONValue) -> Bool {
-    var dtypes: [String] = []
-    func collect(_ value: JSONValue) {
-      if value["class_name"]?.string == "__keras_tensor__" {
-        dtypes.append(value["config"]?["dtype"]?.string ?? "")
-      } else {
-        (value.array ?? []).forEach(collect)
-      }
-    }
-    collect(value)
+    let dtypes = kerasTensors(value).map { $0["config"]?["dtype"]?.string ?? "" }
     return !dtypes.isEmpty && dtypes.allSatisfy { $0 == "bool" }
   }
 
