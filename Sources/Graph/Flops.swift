@@ -45,7 +45,8 @@ extension Op {
     case .convolutionalLSTM(let op):
       // Per step the two convolutions, counted as Convolution counts them, on the state's pixels.
       let steps = input.count > 1 ? input[1] : 1
-      let pixels = (input.first ?? 1) * (outputs.last ?? output).dropFirst().dropLast().reduce(1, *)
+      let state = output.dropFirst(op.returnSequences ? 2 : 1)
+      let pixels = (input.first ?? 1) * state.dropLast().reduce(1, *)
       let taps = op.input.size.reduce(1, *)
       let perPixel = 2 * taps * (op.input.inputs + op.filters) * op.input.filters + (op.input.bias?.count ?? 0)
       return steps * pixels * perPixel
