@@ -20,6 +20,7 @@ let package = Package(
     .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CXNNPACK", providers: [.apt(["libxnnpack-dev", "libpthreadpool-dev"])]),
+    .systemLibrary(name: "CMalloc"),
 
     // MARK: - C kernels (compiled with the package)
     .target(name: "CVectorMath"),
@@ -43,7 +44,7 @@ let package = Package(
     .executableTarget(
       name: "ensemble",
       dependencies: [
-        "Keras", "Merge", "TensorIO", "JSON", "Learn", "HDF5",
+        "Keras", "Merge", "TensorIO", "JSON", "Learn", "HDF5", "CMalloc",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -33,6 +33,7 @@ struct EnsembleCommand: ParsableCommand {
     StandardDescriptors.secure()
     Cleanup.install()
     MatMul.runOnOneThread()
+    HeapPolicy.keepFreedMemory()
     do {
       var command = try parseAsRoot()
       try command.run()
