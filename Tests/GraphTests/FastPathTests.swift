@@ -41,16 +41,35 @@ final class FastPathTests: XCTestCase {
     }
   }
 
-  /// A Dense layer of more than `PackedOperator.largestWhole` weights runs as column slices.
+  /// A Dense layer of more than `PackedOperator.sliceWeights` weights runs as column slices,
+  /// the last one narrower.
   func testLargeDenseRunsInColumnSlices() throws {
     var random = KernelConformanceTests.Random(state: 11)
     let (inputs, units) = (1100, 2000)
-    XCTAssertGreaterThan(inputs * units, PackedOperator.largestWhole)
-    let op = Dense(kernel: random.floats(inputs * units), bias: random.floats(units), inputs: inputs, units: units)
+    XCTAssertGreaterThan(inputs * units, PackedOperator.sliceWeights)
+    var op = Dense(kernel: random.floats(inputs * units), bias: random.floats(units), inputs: inputs, units: units)
+    op.clamp = 0...(.infinity)
     let graph = Graph()
     graph.outputs = try graph.addNode(.dense(op), [graph.input(Shape([nil, inputs]))])
     let x = Tensor(shape: [3, inputs], data: random.floats(3 * inputs))
-    assertClose(try Executor(graph).predict([x], batchSize: 2)[0], Reference.dense(op, x), "sliced dense")
+    let expected = Reference.dense(op, x)
+    assertClose(
+      try Executor(graph).predict([x], batchSize: 2)[0],
+      Tensor(shape: expected.shape, data: expected.data.map { max($0, 0) }), "sliced dense")
+  }
+
+  /// So does a convolution of more weights, each slice writing its own output channels.
+  func testLargeConvolutionRunsInChannelSlices() throws {
+    var random = KernelConformanceTests.Random(state: 12)
+    let (inputs, filters) = (64, 250)
+    XCTAssertGreaterThan(9 * inputs * filters, PackedOperator.sliceWeights)
+    let op = Convolution(
+      kernel: random.floats(9 * inputs * filters), bias: random.floats(filters), size: [3, 3], strides: [1, 2],
+      dilation: [1, 1], padding: .same, groups: 1, inputs: inputs, filters: filters)
+    let graph = Graph()
+    graph.outputs = try graph.addNode(.convolution(op), [graph.input(Shape([nil, 5, 6, inputs]))])
+    let x = Tensor(shape: [3, 5, 6, inputs], data: random.floats(3 * 5 * 6 * inputs))
+    assertClose(try Executor(graph).predict([x], batchSize: 2)[0], Reference.convolution(op, x), "sliced convolution")
   }
 
   func testOwnMaxPoolingMatchesReference() {

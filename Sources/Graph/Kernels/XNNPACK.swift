@@ -17,7 +17,7 @@ import CXNNPACK
 /// slower on 1×1 (82, and 47 where XNNPACK gave 74), and brings an OpenMP runtime to hold to
 /// one thread per worker.
 final class PackedOperator {
-  /// The operators, each with the first output column it writes (Dense slices; else 0).
+  /// The operators, each with the first output column it writes (slices; else 0).
   private var handles: [(operator: xnn_operator_t, column: Int)] = []
   private let kind: Kind
   private enum Kind { case convolution, dense, maxPooling }
@@ -27,14 +27,23 @@ final class PackedOperator {
   /// Whether XNNPACK started on this processor; when not, every kernel runs on OpenBLAS.
   static let available = xnn_initialize(nil) == xnn_status_success
 
-  /// Dense kernels of more weights than `largestWhole` run as column slices of at most
-  /// `sliceWeights`: XNNPACK streams all the packed weights for every block of rows, and at
-  /// 2048×2048 in one piece it fell to 44 GFLOP/s where OpenBLAS gave 100; in slices of 512
-  /// columns it gives 110. Whole, 784×2048 (1.6M) ran at 108 and 9216×128 at 111.
-  static let largestWhole = 2 << 20
-  static let sliceWeights = 1 << 20
+  /// Weights of one operator at most: a Dense or (ungrouped) convolution kernel of more runs as
+  /// slices of output columns, each an operator writing its own columns of the output.
+  /// XNNPACK streams all of an operator's packed weights once for every block of rows; slices
+  /// of 512 KB (half a core's L2 here) are streamed from L2 instead of memory. In whole runs
+  /// (thread CPU time of the layer, bench/ workloads): W2's Dense 9216 → 128 on 28 rows
+  /// 245–283 → 212–227 ms, W5's Dense 2048 → 1000 53–56 → 26–31 ms, ResNet50's 3×3
+  /// convolution of 512 channels on 7×7 409 → 340 ms; W3's 2048 × 2048 unchanged.
+  static let sliceWeights = 1 << 17
 
-  /// A 2D convolution (1D as height 1) on images of `h × w`; no operator when XNNPACK refuses it.
+  /// The output columns of each slice of a kernel of `units` columns and `perColumn` weights
+  /// each: all, or a multiple of 16 (XNNPACK's tile) within `sliceWeights`.
+  private static func sliceWidth(units: Int, perColumn: Int) -> Int {
+    units * perColumn <= sliceWeights ? units : max(16, sliceWeights / perColumn / 16 * 16)
+  }
+
+  /// A 2D convolution (1D as height 1) on images of `h × w`, whole or in slices of output
+  /// channels (`sliceWeights`; grouped ones whole); no operator when XNNPACK refuses it.
   init(_ op: Convolution, h: Int, w: Int) {
     (kind, size) = (.convolution, (h, w))
     guard PackedOperator.available, op.size.count <= 2, finite(op.kernel), finite(op.bias ?? []) else {
@@ -43,7 +52,8 @@ final class PackedOperator {
     let (kh, kw) = ConvolutionKernel.pair(op.size), (sh, sw) = ConvolutionKernel.pair(op.strides)
     let (dh, dw) = ConvolutionKernel.pair(op.dilation)
     let (cg, f, taps) = (op.inputs / op.groups, op.filters, kh * kw)
-    // Keras: W[t][ci][o]; XNNPACK: W[o][t][ci], o running over the groups in order.
+    // Keras: W[t][ci][o]; XNNPACK: W[o][t][ci], o running over the groups in order, so that a
+    // slice of output channels is a contiguous run.
     var packed = [Float](repeating: 0, count: op.kernel.count)
     for t in 0..<taps {
       for ci in 0..<cg { for o in 0..<f { packed[(o * taps + t) * cg + ci] = op.kernel[(t * cg + ci) * f + o] } }
@@ -51,43 +61,48 @@ final class PackedOperator {
     let (top, bottom) = PackedOperator.padding(op.padding, h, kh, sh, dh)
     let (left, right) = PackedOperator.padding(op.padding, w, kw, sw, dw)
     let clamp = op.clamp ?? -.infinity...(.infinity)
-    var created: xnn_operator_t?
-    let status = packed.withUnsafeBufferPointer { kernel in
-      (op.bias ?? []).withUnsafeBufferPointer { bias in
-        xnn_create_convolution2d_nhwc_f32(
-          top, right, bottom, left, UInt32(kh), UInt32(kw), UInt32(sh), UInt32(sw), UInt32(dh), UInt32(dw),
-          UInt32(op.groups), cg,
-          f / op.groups, op.inputs, f, kernel.baseAddress, op.bias == nil ? nil : bias.baseAddress, clamp.lowerBound,
-          clamp.upperBound, 0, &created)
+    let width = op.groups > 1 ? f : PackedOperator.sliceWidth(units: f, perColumn: taps * cg)
+    makeSlices(units: f, width: width) { start, count, created in
+      packed.withUnsafeBufferPointer { kernel in
+        (op.bias ?? []).withUnsafeBufferPointer { bias in
+          xnn_create_convolution2d_nhwc_f32(
+            top, right, bottom, left, UInt32(kh), UInt32(kw), UInt32(sh), UInt32(sw), UInt32(dh), UInt32(dw),
+            UInt32(op.groups), cg, count / op.groups, op.inputs, f, kernel.baseAddress! + start * taps * cg,
+            op.bias == nil ? nil : bias.baseAddress! + start, clamp.lowerBound, clamp.upperBound, 0, &created)
+        }
       }
     }
-    if status == xnn_status_success, let created { handles = [(created, 0)] }
   }
 
-  /// A Dense layer, its kernel `[inputs, units]` as Keras stores it, whole or in column slices
-  /// (`largestWhole`) each writing its own columns of the output; no operator
-  /// when XNNPACK refuses it.
+  /// A Dense layer, its kernel `[inputs, units]` as Keras stores it, whole or in slices of
+  /// columns (`sliceWeights`); no operator when XNNPACK refuses it.
   init(_ op: Dense) {
     (kind, size) = (.dense, (1, 1))
     guard PackedOperator.available, finite(op.kernel), finite(op.bias ?? []) else { return }
     let clamp = op.clamp ?? -.infinity...(.infinity)
-    let columns =
-      op.kernel.count <= PackedOperator.largestWhole
-      ? op.units : max(16, PackedOperator.sliceWeights / op.inputs / 16 * 16)
-    for start in stride(from: 0, to: op.units, by: columns) {
-      let width = min(columns, op.units - start)
-      var slice = [Float](repeating: 0, count: op.inputs * width)
-      for i in 0..<op.inputs { for j in 0..<width { slice[i * width + j] = op.kernel[i * op.units + start + j] } }
-      let bias = op.bias.map { Array($0[start..<(start + width)]) }
-      var created: xnn_operator_t?
-      let status = slice.withUnsafeBufferPointer { kernel in
+    makeSlices(units: op.units, width: PackedOperator.sliceWidth(units: op.units, perColumn: op.inputs)) {
+      start, count, created in
+      var slice = [Float](repeating: 0, count: op.inputs * count)
+      for i in 0..<op.inputs { for j in 0..<count { slice[i * count + j] = op.kernel[i * op.units + start + j] } }
+      let bias = op.bias.map { Array($0[start..<(start + count)]) }
+      return slice.withUnsafeBufferPointer { kernel in
         (bias ?? []).withUnsafeBufferPointer { b in
           xnn_create_fully_connected_nc_f32(
-            op.inputs, width, op.inputs, op.units, kernel.baseAddress, bias == nil ? nil : b.baseAddress,
+            op.inputs, count, op.inputs, op.units, kernel.baseAddress, bias == nil ? nil : b.baseAddress,
             clamp.lowerBound, clamp.upperBound, ensemble_xnn_flag_transpose_weights(), &created)
         }
       }
-      guard status == xnn_status_success, let created else {
+    }
+  }
+
+  /// One operator per slice of `width` of the `units` output columns, made by `create(start,
+  /// count, &operator)`; none at all when XNNPACK refuses one.
+  private func makeSlices(
+    units: Int, width: Int, _ create: (Int, Int, inout xnn_operator_t?) -> xnn_status
+  ) {
+    for start in stride(from: 0, to: units, by: width) {
+      var created: xnn_operator_t?
+      guard create(start, min(width, units - start), &created) == xnn_status_success, let created else {
         handles.forEach { xnn_delete_operator($0.operator) }
         handles = []
         return
@@ -133,7 +148,7 @@ final class PackedOperator {
     for (handle, column) in handles {
       let status: xnn_status
       switch kind {
-      case .convolution: status = xnn_setup_convolution2d_nhwc_f32(handle, n, h, w, x, y, nil)
+      case .convolution: status = xnn_setup_convolution2d_nhwc_f32(handle, n, h, w, x, y + column, nil)
       case .dense: status = xnn_setup_fully_connected_nc_f32(handle, n, x, y + column, nil)
       case .maxPooling: status = xnn_setup_max_pooling2d_nhwc_f32(handle, n, h, w, x, y, nil)
       }
