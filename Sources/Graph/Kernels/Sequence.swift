@@ -65,13 +65,16 @@ enum SequenceKernel {
   ) {
     let (rows, columns) = (shape[shape.count - 2], shape[shape.count - 1])
     let (allowRows, allowColumns) = (allowShape[1], allowShape[2])
-    let perSample = shape.dropFirst().reduce(1, *)
+    let planes = shape.dropFirst().dropLast(2).reduce(1, *)
+    var (source, target) = (x, y)
     for b in 0..<shape[0] {
       let plane = allow + b * allowRows * allowColumns
-      for index in 0..<perSample {
-        let (i, j) = ((index / columns) % rows, index % columns)
-        let keep = plane[(allowRows == 1 ? 0 : i) * allowColumns + (allowColumns == 1 ? 0 : j)] != 0
-        y[b * perSample + index] = keep ? x[b * perSample + index] : -1e9
+      for _ in 0..<planes {
+        for i in 0..<rows {
+          let row = plane + (allowRows == 1 ? 0 : i) * allowColumns
+          for j in 0..<columns { target[j] = row[allowColumns == 1 ? 0 : j] != 0 ? source[j] : -1e9 }
+          (source, target) = (source + columns, target + columns)
+        }
       }
     }
   }

@@ -163,10 +163,15 @@ extension LayerContext {
   func headProjection(_ x: Graph.Value, kernel: [Float], bias: [Float]?, heads: Int, width: Int) throws
     -> Graph.Value
   {
-    let features = kernel.count / (heads * width)
-    let dense = try add(.dense(Dense(kernel: kernel, bias: bias, inputs: features, units: heads * width)), [x])
-    let split = try add(.reshape(target: [-1, heads, width]), [dense])
+    let split = try add(.reshape(target: [-1, heads, width]), [try headDense(x, kernel: kernel, bias: bias)])
     return try add(.transpose(perm: [0, 2, 1, 3]), [split])
+  }
+
+  /// `x·W + b` with the heads side by side, `(batch, time, heads × width)`, for a kernel
+  /// `(features, heads, width)` and a bias `(heads, width)`.
+  func headDense(_ x: Graph.Value, kernel: [Float], bias: [Float]?) throws -> Graph.Value {
+    let features = try features(of: x, "input")
+    return try add(.dense(Dense(kernel: kernel, bias: bias, inputs: features, units: kernel.count / features)), [x])
   }
 
   /// Per head `softmax(causal(masked(scale·q·kᵀ)))·v`, the heads joined back: `(batch, Tq,

@@ -67,10 +67,7 @@ extension LayerKind {
       if context.bool("use_gate", default: false) {
         let (kernel, offset) = try context.headWeights(
           &index, "gate", query, heads: queryHeads, width: width, bias: bias)
-        let features = kernel.count / (queryHeads * width)
-        let dense = try context.add(
-          .dense(Dense(kernel: kernel, bias: offset, inputs: features, units: queryHeads * width)), [query])
-        gate = try context.add(.activation(.sigmoid), [dense])
+        gate = try context.add(.activation(.sigmoid), [try context.headDense(query, kernel: kernel, bias: offset)])
       }
       let v = try projection(value, "value", heads: kvHeads)
       // Keras 3 hands this layer no sequence masks (it reads only explicit mask arguments), and
