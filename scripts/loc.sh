@@ -9,8 +9,10 @@
 # stock layer a merged file holds it as (the lowering no longer restates the names). 14100:
 # the last refused layers of the architectures issue (ConvLSTM1D-3D, Conv3DTranspose, stack and
 # split, StackedRNNCells, GroupQueryAttention), Keras 3's mask nodes, each Keras's mask of a
-# merge, and masks reaching attention layers.
-budget=14100
+# merge, and masks reaching attention layers. 14300: the speed issue's pass schedule
+# (Schedule.swift: steps run a few samples or many at a time within one batch) and merges with
+# a folded activation.
+budget=14300
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0

@@ -20,15 +20,9 @@ public final class Executor {
     plans = (0..<workers).map { _ in PlanBox() }
   }
 
-  /// A batch size that keeps the largest intermediate tensor of a batch near 4 MB, so a
-  /// batch's working set stays in cache and a plan's buffers stay small (large batches of
-  /// images cost more in fresh pages than they save), between 1 and 4096 samples (the seed pair
-  /// ran 1M rows in 0.10 s at 1024, 0.12 to 0.20 s at 256; an identity model read 60 MB of CSV
-  /// in 0.11 s at 1024 and 0.095 s at 4096, each batch costing its own handover).
-  public var automaticBatchSize: Int {
-    let largest = graph.shapes.map { Shape($0.features).dims.reduce(1) { $0 * ($1 ?? 64) } }.max() ?? 1
-    return min(4096, max(1, (4 << 20) / (4 * max(largest, 1))))
-  }
+  /// The samples per batch when none is given (`Schedule.automaticBatch`); 32, Keras's
+  /// default, when the model's free dimensions keep its shapes unknown.
+  public private(set) lazy var automaticBatchSize: Int = Schedule.automaticBatch(graph) ?? 32
 
   /// The activation memory one sample needs as the executor plans it: the buffer slots of a
   /// one-row plan, reused as soon as a tensor's last reader has run (scratch not counted);
@@ -40,7 +34,7 @@ public final class Executor {
       guard features.allSatisfy({ $0 != nil }) else { return nil }
       shapes.append([1] + features.map { $0 ?? 0 })
     }
-    return (try? Plan(graph, inputShapes: shapes))?.slotBytes
+    return (try? Schedule(graph, inputShapes: shapes))?.slotBytes
   }
 
   /// Runs all of `inputs` (one tensor per graph input, batch first) in batches of at most
@@ -57,7 +51,9 @@ public final class Executor {
       throw GraphError.badInput(
         "input \(index + 1) has \(input.shape.first ?? 0) samples, input 1 has \(total)")
     }
-    let size = max(1, min(batchSize, (total + workers - 1) / workers))
+    // Batches of equal size, as many for each worker.
+    let rounds = ((total + max(batchSize, 1) - 1) / max(batchSize, 1) + workers - 1) / workers
+    let size = max(1, (total + workers * rounds - 1) / max(workers * rounds, 1))
     // Refuse, rather than fail to allocate, batches whose activations cannot fit in memory.
     let perSample =
       sampleActivationBytes ?? 4
@@ -158,14 +154,23 @@ public final class Executor {
         plan.buffer(value).update(from: source.baseAddress! + rows.lowerBound * width, count: rows.count * width)
       }
     }
-    for index in plan.steps {
-      let node = graph.nodes[index]
-      plan.scratch.node = index
-      let failure = node.op.run(
-        node.inputs.map { UnsafePointer(plan.buffer($0)) }, node.inputs.map { plan.shapes[$0.id] },
-        node.outputs.map { plan.buffer($0) }, node.outputs.map { plan.shapes[$0.id] }, scratch: plan.scratch)
-      if case .badRow(let row, let message) = failure { throw GraphError.badRow(rows.lowerBound + row, message) }
-      if let failure { throw failure }
+    let batch = rows.count
+    for segment in plan.schedule.segments {
+      for start in stride(from: 0, to: batch, by: segment.rows) {
+        let count = min(segment.rows, batch - start)
+        for index in segment.steps {
+          let node = graph.nodes[index]
+          plan.scratch.node = index
+          let failure = node.op.run(
+            node.inputs.map { UnsafePointer(plan.buffer($0, from: start)) },
+            node.inputs.map { plan.shape($0, rows: count) }, node.outputs.map { plan.buffer($0, from: start) },
+            node.outputs.map { plan.shape($0, rows: count) }, scratch: plan.scratch)
+          if case .badRow(let row, let message) = failure {
+            throw GraphError.badRow(rows.lowerBound + start + row, message)
+          }
+          if let failure { throw failure }
+        }
+      }
     }
     return plan
   }
@@ -177,79 +182,35 @@ private final class PlanBox {
   let scratch = Scratch()
 }
 
-/// Concrete shapes and buffer slots for one set of input shapes.
+/// A schedule for one set of input shapes, and its buffer slots.
 private final class Plan {
   let inputShapes: [[Int]]
   let scratch: Scratch
-  var shapes: [[Int]]
-  var steps: [Int] = []
-  private var slotOf: [Int]
-  private var slots: [UnsafeMutablePointer<Float>] = []
-  /// The bytes of all buffer slots.
-  private(set) var slotBytes = 0
+  let schedule: Schedule
+  private let slots: [UnsafeMutablePointer<Float>]
 
-  init(_ graph: Graph, inputShapes: [[Int]], scratch: Scratch = Scratch()) throws {
+  init(_ graph: Graph, inputShapes: [[Int]], scratch: Scratch) throws {
     (self.inputShapes, self.scratch) = (inputShapes, scratch)
-    shapes = graph.shapes.map(\.concrete)
-    slotOf = [Int](repeating: -1, count: graph.shapes.count)
-    for (value, shape) in zip(graph.inputs, inputShapes) {
-      let expected = graph.shape(value)
-      guard shape.count == expected.rank,
-        zip(shape.dropFirst(), expected.dims.dropFirst()).allSatisfy({ $1 == nil || $0 == $1 })
-      else {
-        throw GraphError.badInput(
-          "input shape \(Shape(shape.map { $0 })) does not fit the model's input \(expected)")
-      }
-      shapes[value.id] = shape
-    }
-    let needed = Plan.neededNodes(graph)
-    var lastUse = [Int](repeating: -1, count: graph.shapes.count)
-    for index in needed { for value in graph.nodes[index].inputs { lastUse[value.id] = index } }
-    for value in graph.outputs + graph.inputs { lastUse[value.id] = Int.max }
-    var capacities: [Int] = []
-    var free: [Int] = []
-    func allocate(_ value: Graph.Value) {
-      let size = max(shapes[value.id].reduce(1, *), 1)
-      if let pick = free.filter({ capacities[$0] >= size }).min(by: { capacities[$0] < capacities[$1] }) {
-        free.removeAll { $0 == pick }
-        slotOf[value.id] = pick
-      } else {
-        capacities.append(size)
-        slotOf[value.id] = capacities.count - 1
-      }
-    }
-    graph.inputs.forEach(allocate)
-    for index in needed {
-      let node = graph.nodes[index]
-      if case .input = node.op { continue }
-      let outShapes = try node.op.outputShapes(node.inputs.map { Shape(shapes[$0.id].map { $0 }) })
-      for (value, shape) in zip(node.outputs, outShapes) {
-        shapes[value.id] = shape.concrete
-        allocate(value)
-      }
-      for value in Set(node.inputs) where lastUse[value.id] == index { free.append(slotOf[value.id]) }
-      for value in node.outputs where lastUse[value.id] == -1 { free.append(slotOf[value.id]) }
-      steps.append(index)
-    }
+    schedule = try Schedule(graph, inputShapes: inputShapes)
     // Not zeroed: every kernel writes all of its output.
-    slots = capacities.map { UnsafeMutablePointer<Float>.allocate(capacity: $0) }
-    slotBytes = capacities.reduce(0, +) * MemoryLayout<Float>.size
+    slots = schedule.capacities.map { UnsafeMutablePointer<Float>.allocate(capacity: $0) }
   }
 
   deinit { slots.forEach { $0.deallocate() } }
 
-  func buffer(_ value: Graph.Value) -> UnsafeMutablePointer<Float> { slots[slotOf[value.id]] }
+  var shapes: [[Int]] { schedule.shapes }
 
-  /// Indices of the nodes the outputs depend on, in graph (topological) order.
-  static func neededNodes(_ graph: Graph) -> [Int] {
-    var producer: [Int: Int] = [:]
-    for (index, node) in graph.nodes.enumerated() { for value in node.outputs { producer[value.id] = index } }
-    var needed = Set<Int>()
-    var stack = graph.outputs.compactMap { producer[$0.id] }
-    while let index = stack.popLast() {
-      guard needed.insert(index).inserted else { continue }
-      stack += graph.nodes[index].inputs.compactMap { producer[$0.id] }
-    }
-    return needed.sorted()
+  func buffer(_ value: Graph.Value) -> UnsafeMutablePointer<Float> { slots[schedule.slotOf[value.id]] }
+
+  /// Where the pass that starts at sample `start` reads or writes `value`.
+  func buffer(_ value: Graph.Value, from start: Int) -> UnsafeMutablePointer<Float> {
+    let shape = schedule.shapes[value.id]
+    return buffer(value) + (schedule.wholeBatch[value.id] ? start * shape.dropFirst().reduce(1, *) : 0)
+  }
+
+  /// `value`'s shape in a pass of `rows` samples.
+  func shape(_ value: Graph.Value, rows: Int) -> [Int] {
+    let shape = schedule.shapes[value.id]
+    return rows == schedule.batch ? shape : [rows] + shape.dropFirst()
   }
 }
