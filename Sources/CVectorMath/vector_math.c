@@ -50,23 +50,38 @@ static inline float tanh_approx(float x) {
   return magnitude < 0.5f ? near : far;
 }
 
-CLONES void ensemble_sigmoid(const float *x, float *y, size_t count) {
-  for (size_t i = 0; i < count; i++) y[i] = sigmoid_approx(x[i]);
+// y = f(x) element by element, `expression` of `v = x[i]`. In place (x == y) the loop goes
+// through one pointer: through two that may overlap, the compiler's vectorised loop checks for
+// overlap at run time and, when they do, falls back to scalar code.
+#define ELEMENTWISE(x, y, count, expression) \
+  do { \
+    if ((const float *)(y) == (x)) { \
+      for (size_t i = 0; i < (count); i++) { \
+        float v = (y)[i]; \
+        (y)[i] = (expression); \
+      } \
+    } else { \
+      for (size_t i = 0; i < (count); i++) { \
+        float v = (x)[i]; \
+        (y)[i] = (expression); \
+      } \
+    } \
+  } while (0)
+
+/// Below the threshold with slope 0 the answer is 0 (−∞ included); NaN fails every test and
+/// passes on.
+static inline float relu_one(float v, float maximum, float slope, float threshold) {
+  float below = slope == 0 ? 0 : slope * (v - threshold);
+  return v >= maximum ? maximum : (v >= threshold ? v : (v < threshold ? below : v));
 }
+
+CLONES void ensemble_sigmoid(const float *x, float *y, size_t count) { ELEMENTWISE(x, y, count, sigmoid_approx(v)); }
 
 CLONES void ensemble_relu(const float *x, float *y, size_t count, float maximum, float slope, float threshold) {
-  for (size_t i = 0; i < count; i++) {
-    float v = x[i];
-    // Below the threshold with slope 0 the answer is 0 (−∞ included); NaN fails every test
-    // and passes on.
-    float below = slope == 0 ? 0 : slope * (v - threshold);
-    y[i] = v >= maximum ? maximum : (v >= threshold ? v : (v < threshold ? below : v));
-  }
+  ELEMENTWISE(x, y, count, relu_one(v, maximum, slope, threshold));
 }
 
-CLONES void ensemble_tanh(const float *x, float *y, size_t count) {
-  for (size_t i = 0; i < count; i++) y[i] = tanh_approx(x[i]);
-}
+CLONES void ensemble_tanh(const float *x, float *y, size_t count) { ELEMENTWISE(x, y, count, tanh_approx(v)); }
 
 CLONES int ensemble_all_finite(const float *x, size_t count) {
   // Non-finite floats are those whose exponent bits are all ones.
