@@ -68,8 +68,8 @@ extension Op {
       return 5 * outCount
     case .layerNorm:
       return 5 * outCount
-    case .merge(let kind):
-      return outCount * (kind == .average ? inputs.count : inputs.count - 1)
+    case .merge(let kind, let then):
+      return outCount * (kind == .average ? inputs.count : inputs.count - 1) + (then == nil ? 0 : outCount)
     case .weightedProduct(let weights, _):
       return 2 * weights.count * outCount
     case .hardVote:

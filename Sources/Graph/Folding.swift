@@ -2,8 +2,8 @@
 extension Graph {
   /// Folds a per-channel scale and shift (BatchNormalization, Rescaling) into the convolution
   /// or Dense layer that feeds only it: `(x·W + b)·s + t = x·(W·s) + (b·s + t)`, with `s` and
-  /// `t` indexed by output channel; then a ReLU into the Dense or convolution before it. One
-  /// pass over the data per folded layer is saved.
+  /// `t` indexed by output channel; then a ReLU into the Dense or convolution before it, and an
+  /// activation into the merge before it. One pass over the data per folded layer is saved.
   public func folded() -> Graph {
     var consumers = [Int](repeating: 0, count: shapes.count)
     for node in nodes { for value in node.inputs { consumers[value.id] += 1 } }
@@ -23,21 +23,27 @@ extension Graph {
       removed.insert(index)
     }
     // A ReLU `min(max(x, 0), m)` becomes the clamp `0...m` of the 1D/2D convolution or Dense
-    // that feeds only it, which its kernel applies as it writes.
+    // that feeds only it, which its kernel applies as it writes; any activation but linear
+    // joins the merge that feeds only it (ResNet's Add then ReLU), applied block by block.
     for (index, node) in rewritten.enumerated() where !removed.contains(index) {
-      guard case .activation(.relu(let maximum, 0, 0)) = node.op, let input = node.inputs.first,
-        consumers[input.id] == 1, let source = producer[input.id], !removed.contains(source), maximum ?? 0 >= 0
+      guard case .activation(let activation) = node.op, let input = node.inputs.first, consumers[input.id] == 1,
+        let source = producer[input.id], !removed.contains(source)
       else { continue }
-      switch rewritten[source].op {
-      case .dense(var dense):
+      let fused: Op
+      switch (rewritten[source].op, activation) {
+      case (.dense(var dense), .relu(let maximum, 0, 0)) where maximum ?? 0 >= 0:
         dense.clamp = 0...(maximum ?? .infinity)
-        rewritten[source] = Node(op: .dense(dense), inputs: rewritten[source].inputs, outputs: node.outputs)
-      case .convolution(var conv) where conv.size.count <= 2:
+        fused = .dense(dense)
+      case (.convolution(var conv), .relu(let maximum, 0, 0)) where conv.size.count <= 2 && maximum ?? 0 >= 0:
         conv.clamp = 0...(maximum ?? .infinity)
-        rewritten[source] = Node(op: .convolution(conv), inputs: rewritten[source].inputs, outputs: node.outputs)
+        fused = .convolution(conv)
+      case (.merge(let kind, nil), _):
+        if case .linear = activation { continue }
+        fused = .merge(kind, then: activation)
       default:
         continue
       }
+      rewritten[source] = Node(op: fused, inputs: rewritten[source].inputs, outputs: node.outputs)
       removed.insert(index)
     }
     let graph = Graph()

@@ -22,8 +22,9 @@ public enum Op {
   case transpose(perm: [Int])
   /// `(batch, n)` → `(batch, times, n)`.
   case repeatVector(times: Int)
-  /// Element-wise merge of two or more tensors, with numpy broadcasting.
-  case merge(MergeKind)
+  /// Element-wise merge of two or more tensors, with numpy broadcasting, then `then` on the
+  /// result: an Activation layer folded in (`Graph.folded`).
+  case merge(MergeKind, then: Activation? = nil)
   /// Concatenation along `axis`.
   case concat(axis: Int)
   /// `table[ids]`: integer ids (stored as floats) to rows of the table.
@@ -96,7 +97,7 @@ public enum Op {
     case .reshape: return "Reshape"
     case .transpose: return "Transpose"
     case .repeatVector: return "RepeatVector"
-    case .merge(let kind): return kind.rawValue.capitalized
+    case .merge(let kind, _): return kind.rawValue.capitalized
     case .concat: return "Concatenate"
     case .embedding: return "Embedding"
     case .identity: return "Identity"

@@ -57,7 +57,7 @@ extension Op {
         throw GraphError.shapeMismatch(op: name, shapes: inputs, reason: "expected (batch, features)")
       }
       return [Shape([x.dims[0], times, x.dims[1]])]
-    case .merge(let kind):
+    case .merge(let kind, _):
       return [try mergeShape(kind, inputs)]
     case .weightedProduct(let weights, _), .hardVote(let weights):
       guard inputs.count == weights.count, inputs.count >= 2, Set(inputs).count == 1, inputs[0].rank >= 2 else {

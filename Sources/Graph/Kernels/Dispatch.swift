@@ -35,8 +35,8 @@ extension Op {
       Layout.transpose(x!, y, shape: shape, perm: perm)
     case .repeatVector(let times):
       Layout.repeatVector(x!, y, batch: shape[0], width: shape[1], times: times)
-    case .merge(let kind):
-      Broadcast.merge(kind, inputs, shapes: inShapes, y, outShape: outShapes[0])
+    case .merge(let kind, let then):
+      Broadcast.merge(kind, inputs, shapes: inShapes, y, outShape: outShapes[0], then: then)
     case .concat(let axis):
       Layout.concat(inputs, shapes: inShapes, y, axis: axis < 0 ? axis + shape.count : axis)
     case .embedding(let op):
