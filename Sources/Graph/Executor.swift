@@ -74,9 +74,17 @@ public final class Executor {
     let active = min(workers, chunks.count)
     /// Every batch, run by the workers; each batch's outputs go to `store`, or are kept.
     func runAll(store: ((Range<Int>, Plan) -> Void)?) {
+      // Each worker takes the next batch when it finishes one, so a core slowed by another
+      // process does fewer batches instead of holding the others at the end.
+      var next = 0
       DispatchQueue.concurrentPerform(iterations: active) { worker in
-        for index in stride(from: worker, to: chunks.count, by: active) {
-          if lock.withLock({ (failure?.chunk ?? .max) < index }) { return }
+        while true {
+          let taken: Int? = lock.withLock {
+            guard next < chunks.count, (failure?.chunk ?? .max) > next else { return nil }
+            next += 1
+            return next - 1
+          }
+          guard let index = taken else { return }
           do {
             let plan = try run(inputs, rows: chunks[index], worker: worker)
             if let store { store(chunks[index], plan) }
