@@ -70,7 +70,7 @@ struct Predict: ParsableCommand {
       "Significant digits of written values (default: the shortest that read back exactly).", valueName: "N"))
   var precision: Int?
 
-  @Option(help: "Samples per batch (default: sized so a batch's tensors stay near 4 MB).")
+  @Option(help: "Samples per batch, at most (default: chosen from the model's tensor and weight sizes).")
   var batchSize: Int?
 
   @Flag(help: "Replace an existing --output file.")
