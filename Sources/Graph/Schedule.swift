@@ -19,10 +19,10 @@ struct Schedule {
   /// The most samples a pass or a batch takes.
   static let maxRows = 4096
   /// Bytes of the largest tensor below which a batch is too small to repay its handover to a
-  /// worker (the seed pair ran 1M rows in 0.08 s in batches of 4,096, 0.10 s in 2,048).
+  /// worker (an identity model read 60 MB of CSV in 0.11 s in batches of 1,024, 0.095 s in 4,096).
   static let handoverBytes = 4 << 20
-  /// The most a worker's buffers take at the automatic batch size (ResNet50 at 224×224 needs
-  /// 45 MB in batches of 8).
+  /// The most a worker's buffers take at the automatic batch size (W5's MobileNetV2 and
+  /// ResNet50 at 224×224 need 45 MB in batches of 8).
   static let batchBytes = 64 << 20
 
   struct Segment {
