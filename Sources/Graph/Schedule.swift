@@ -102,6 +102,7 @@ struct Schedule {
   /// out of cache (W2's first convolution, 4 images a pass like the second, not 8).
   private func passes(_ graph: Graph, steps: [Int], producer: [Int: Int]) -> [Int: Int] {
     var rowsOf: [Int: Int] = [:]
+    var inPasses = Set<Int>()
     for index in steps {
       let node = graph.nodes[index]
       let values = node.inputs + node.outputs
@@ -109,6 +110,7 @@ struct Schedule {
         rowsOf[index] = batch
         continue
       }
+      inPasses.insert(index)
       let sample = { (value: Graph.Value) in [1] + shapes[value.id].dropFirst() }
       let sampleBytes = MemoryLayout<Float>.size * values.reduce(0) { $0 + sample($1).reduce(1, *) }
       var rows = Schedule.powerOfTwo(atMost: Schedule.cacheBytes / max(sampleBytes, 1))
@@ -124,7 +126,7 @@ struct Schedule {
     }
     for index in steps.reversed() where !graph.nodes[index].op.streamsWeights {
       for value in graph.nodes[index].inputs {
-        guard let source = producer[value.id], !graph.nodes[source].op.streamsWeights,
+        guard let source = producer[value.id], inPasses.contains(source), !graph.nodes[source].op.streamsWeights,
           let rows = rowsOf[source], rows > rowsOf[index]!
         else { continue }
         rowsOf[source] = rowsOf[index]

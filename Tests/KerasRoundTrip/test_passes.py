@@ -1,7 +1,8 @@
 """A batch runs in passes (Sources/Graph/Schedule.swift): steps on large images a few samples
 at a time, a Dense whose weights outgrow L2 many rows at a time, so tensors cross from one
 pass size to another at segment boundaries. Checked against Keras on batches that split into
-ragged passes, with and without a residual addition between the two."""
+ragged passes, with and without a residual addition between the two, and behind a step that
+unfolds time."""
 import io
 
 import numpy as np
@@ -39,4 +40,23 @@ def test_passes_match_keras(request, tmp_path, residual, samples, batch):
     extra = [] if batch is None else ["--batch-size", str(batch)]
     ours = np.load(io.BytesIO(run("predict", path, "--input", str(tmp_path / "x.npy"), "--format", "npy",
                                   *extra, binary=RELEASE).stdout))
+    np.testing.assert_allclose(ours, expected, rtol=1e-4, atol=1e-4 * max(1.0, float(np.abs(expected).max())))
+
+
+def test_a_step_that_unfolds_time_takes_the_whole_batch(tmp_path, tf_keras):
+    # TimeDistributed runs its convolution on (batch·time) frames and unfolds them; the Dense
+    # after it (128 KB a sample in, as much out) would take passes of 4, which the unfolding,
+    # whose input is not batch-first, must not.
+    tf_keras.utils.set_random_seed(5)
+    inputs = tf_keras.Input((4, 32, 32, 3))
+    x = tf_keras.layers.TimeDistributed(tf_keras.layers.Conv2D(8, 3, padding="same"))(inputs)
+    x = tf_keras.layers.GlobalAveragePooling3D()(tf_keras.layers.Dense(8)(x))
+    model = tf_keras.Model(inputs, tf_keras.layers.Dense(3)(x))
+    path = str(tmp_path / "m.h5")
+    model.save(path)
+    x = np.random.default_rng(1).uniform(-1, 1, (16, 4, 32, 32, 3)).astype("float32")
+    np.save(tmp_path / "x.npy", x)
+    expected = model.predict(x, verbose=0)
+    ours = np.load(io.BytesIO(run("predict", path, "--input", str(tmp_path / "x.npy"), "--format", "npy",
+                                  "--batch-size", "16", binary=RELEASE).stdout))
     np.testing.assert_allclose(ours, expected, rtol=1e-4, atol=1e-4 * max(1.0, float(np.abs(expected).max())))
