@@ -212,8 +212,7 @@ private final class Plan {
 
   /// Where the pass that starts at sample `start` reads or writes `value`.
   func buffer(_ value: Graph.Value, from start: Int) -> UnsafeMutablePointer<Float> {
-    let shape = schedule.shapes[value.id]
-    return buffer(value) + (schedule.wholeBatch[value.id] ? start * shape.dropFirst().reduce(1, *) : 0)
+    buffer(value) + start * schedule.passStride[value.id]
   }
 
   /// `value`'s shape in a pass of `rows` samples.

@@ -37,7 +37,10 @@ struct Schedule {
   private(set) var slotOf: [Int]
   private(set) var capacities: [Int] = []
   /// Whether a value's slot holds the whole batch rather than one pass.
-  private(set) var wholeBatch: [Bool]
+  private var wholeBatch: [Bool]
+  /// Floats the pass starting at sample s skips in a value's slot, per sample: a whole-batch
+  /// tensor's sample size, 0 for one that holds one pass.
+  private(set) var passStride: [Int] = []
 
   init(_ graph: Graph, inputShapes: [[Int]]) throws {
     batch = inputShapes.first?.first ?? 0
@@ -73,6 +76,7 @@ struct Schedule {
       }
     }
     allocate(graph)
+    passStride = shapes.indices.map { wholeBatch[$0] ? shapes[$0].dropFirst().reduce(1, *) : 0 }
   }
 
   /// The bytes of all buffer slots.

@@ -31,7 +31,8 @@ enum Broadcast {
     for start in stride(from: 0, to: count, by: 4096) {
       let (out, n) = (y + start, min(4096, count - start))
       out.update(from: xs[0] + start, count: n)
-      for x in xs.dropFirst().map({ $0 + start }) {
+      for x in xs.dropFirst() {
+        let x = x + start
         if kind == .add || kind == .average {
           for i in 0..<n { out[i] += x[i] }  // a loop that vectorises
         } else {
